@@ -1,0 +1,70 @@
+import type { PackageManifest } from '../facts/manifest.js';
+import type { Confidence, Finding, FindingLocation, PackageContents } from '../model.js';
+import type { Severity } from '../severity.js';
+
+/** What a check sees of one package. Checks read this and return findings; they do no I/O. */
+export interface CheckContext {
+  name: string;
+  version: string;
+  /** package.json as shipped inside the tarball (what npm will actually use), or null when absent or unreadable. */
+  manifest: PackageManifest | null;
+  /** Raw text of package.json, for locating keys by line. */
+  manifestText: string | null;
+  contents: PackageContents;
+  dependencyPaths: string[][];
+  /** Text of a file in the package, or undefined when absent or not kept. */
+  readText(path: string): string | undefined;
+}
+
+/** A finding before the check's identity is stamped on it. */
+export interface FindingDraft {
+  severity: Severity;
+  message: string;
+  title?: string;
+  location?: FindingLocation;
+  evidence?: string;
+  confidence?: Confidence;
+}
+
+export interface CheckDefinition {
+  /** Stable kebab-case id: it appears in JSON, SARIF, allowlists and docs. */
+  id: string;
+  title: string;
+  description: string;
+  /** What it catches, the incident behind it, and how to silence it honestly. */
+  docs: string;
+  defaultSeverity: Severity;
+  run(ctx: CheckContext): FindingDraft[];
+}
+
+export interface Check extends CheckDefinition {
+  runToFindings(ctx: CheckContext): Finding[];
+}
+
+export function defineCheck(definition: CheckDefinition): Check {
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(definition.id)) {
+    throw new Error(`check id must be kebab-case: ${definition.id}`);
+  }
+  return {
+    ...definition,
+    runToFindings(ctx) {
+      return definition.run(ctx).map((draft) => ({
+        checkId: definition.id,
+        severity: draft.severity,
+        title: draft.title ?? definition.title,
+        message: draft.message,
+        ...(draft.location ? { location: draft.location } : {}),
+        ...(draft.evidence !== undefined ? { evidence: draft.evidence } : {}),
+        confidence: draft.confidence ?? 'high',
+      }));
+    },
+  };
+}
+
+/** Shortens evidence to something safe to print on one line. */
+export function excerpt(text: string, max = 160): string {
+  // Control characters could rewrite the terminal; show them escaped instead.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runScanCommand } from './commands/scan.js';
+import { ExitCode, OcellusError } from './errors.js';
+import { isSeverity } from './severity.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../package.json') as { version: string };
+
+function parsePositiveInt(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 256) {
+    throw new InvalidArgumentError('expected a whole number from 1 to 256');
+  }
+  return parsed;
+}
+
+function parseFailOn(value: string) {
+  if (value === 'none' || isSeverity(value)) return value;
+  throw new InvalidArgumentError('expected critical, high, medium, low, info or none');
+}
+
+function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('ocellus')
+    .description("Tells you whether an MCP server's npm package is safe to install, before you install it.")
+    .version(version)
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('scan')
+    .description(
+      'Resolve the full dependency tree of packages and scan every package in it, without installing.',
+    )
+    .argument('<spec...>', 'name, name@version, name@range, @scope/name@tag, or a path to a .tgz')
+    .addOption(
+      new Option('-f, --format <format>', 'report format').choices(['table', 'json']).default('table'),
+    )
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when a finding is at or above this severity, or "none"',
+      parseFailOn,
+      'high',
+    )
+    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
+    .option('-c, --concurrency <n>', 'packages fetched and analysed at once', parsePositiveInt, 16)
+    .option(
+      '--allow-incomplete',
+      'exit 0 even when some packages could not be analysed (they are still listed)',
+      false,
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--no-color', 'plain text output')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input error, 3 scan incomplete.',
+    )
+    .action(async (specs: string[], options) => {
+      const color =
+        options.color !== false && !process.env.NO_COLOR && Boolean(process.stdout.isTTY) && !options.output;
+      setExitCode(
+        await runScanCommand(
+          specs,
+          {
+            format: options.format,
+            failOn: options.failOn,
+            registry: options.registry,
+            concurrency: options.concurrency,
+            allowIncomplete: options.allowIncomplete,
+            color,
+            output: options.output,
+          },
+          {
+            cwd: process.cwd(),
+            env: process.env,
+            stdout: process.stdout,
+            stderr: process.stderr,
+            toolVersion: version,
+          },
+        ),
+      );
+    });
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+/** The one place errors become text and exit codes. */
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    ) {
+      return ExitCode.ok;
+    }
+    return ExitCode.usage; // commander has already printed the problem
+  }
+  if (error instanceof OcellusError) {
+    process.stderr.write(`ocellus: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`ocellus: internal error; the scan did not complete.\n${message}\n`);
+  return ExitCode.incomplete;
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,89 @@
+import { writeFile } from 'node:fs/promises';
+import { ExitCode, OcellusError } from '../errors.js';
+import { DEFAULT_LIMITS } from '../fetch/limits.js';
+import { loadNpmOptions } from '../npm-config.js';
+import { createProgress } from '../progress.js';
+import { buildReport } from '../report/build.js';
+import { renderJson } from '../report/json.js';
+import { renderTable } from '../report/table.js';
+import { scan } from '../scan.js';
+import type { FailOn } from '../score.js';
+import { closestName, loadPopularPackages } from '../suggest.js';
+import { parseScanSpec, type ScanSpec } from '../targets/spec.js';
+
+export interface ScanCommandOptions {
+  format: 'table' | 'json';
+  failOn: FailOn;
+  registry?: string;
+  concurrency: number;
+  allowIncomplete: boolean;
+  color: boolean;
+  output?: string;
+}
+
+export interface CommandIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+  toolVersion: string;
+}
+
+/** `ocellus scan <spec...>`: options → scan → report → exit code. */
+export async function runScanCommand(
+  rawSpecs: string[],
+  options: ScanCommandOptions,
+  io: CommandIo,
+): Promise<number> {
+  const specs = rawSpecs.map((raw) => parseScanSpec(raw, io.cwd));
+  const npmOptions = await loadNpmOptions({
+    cwd: io.cwd,
+    env: io.env,
+    overrides: { registry: options.registry },
+  });
+  const progress = createProgress(io.stderr);
+  let result: Awaited<ReturnType<typeof scan>>;
+  try {
+    result = await scan({
+      specs,
+      npmOptions,
+      limits: DEFAULT_LIMITS,
+      concurrency: options.concurrency,
+      onProgress: (event) => progress.update(event),
+    });
+  } catch (error) {
+    throw await withSuggestion(error, specs);
+  } finally {
+    progress.clear();
+  }
+  const { report, judgement } = buildReport(result, {
+    toolVersion: io.toolVersion,
+    failOn: options.failOn,
+    allowIncomplete: options.allowIncomplete,
+  });
+  const text = options.format === 'json' ? renderJson(report) : renderTable(report, { color: options.color });
+  if (options.output) await writeFile(options.output, text);
+  else io.stdout.write(text);
+  if (judgement.exitCode === ExitCode.incomplete) {
+    const marks = report.summary.incomplete;
+    const names = marks.slice(0, 10).map((mark) => `${mark.name}@${mark.version} (${mark.reason})`);
+    if (marks.length > 10) names.push(`and ${marks.length - 10} more (the report lists them all)`);
+    io.stderr.write(
+      `ocellus: the scan is incomplete; ${marks.length} package(s) could not be analysed:\n  ${names.join('\n  ')}\n` +
+        'Re-run when the registry is reachable, or pass --allow-incomplete to accept a partial answer.\n',
+    );
+  }
+  return judgement.exitCode;
+}
+
+async function withSuggestion(error: unknown, specs: ScanSpec[]): Promise<unknown> {
+  if (!(error instanceof OcellusError) || error.code !== 'ENOTFOUND_PACKAGE') return error;
+  const missing = specs.find((spec) => spec.name && error.message.includes(`"${spec.name}"`));
+  if (!missing?.name) return error;
+  const suggestion = closestName(missing.name, await loadPopularPackages());
+  if (!suggestion) return error;
+  return new OcellusError('ENOTFOUND_PACKAGE', error.message, {
+    cause: error,
+    hint: `Did you mean "${suggestion}"? Check the name carefully: look-alike names are a common attack.`,
+  });
+}

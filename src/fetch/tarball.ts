@@ -1,0 +1,61 @@
+import pacote from 'pacote';
+import { errorMessage, npmErrorCode } from '../errors.js';
+import type { PackageContents, PackageNode } from '../model.js';
+import type { NpmOptions } from '../npm-config.js';
+import type { ReadLimits } from './limits.js';
+import { UnpackError, unpackTarball } from './unpack.js';
+
+export type FetchOutcome =
+  | { ok: true; contents: PackageContents }
+  | { ok: false; code: string; reason: string };
+
+/**
+ * Fetches one package's tarball through pacote (and so through npm's cache and configuration), verifies it
+ * against the integrity the tree recorded, and unpacks it in memory.
+ */
+export async function fetchPackage(
+  node: PackageNode,
+  npmOptions: NpmOptions,
+  limits: ReadLimits,
+): Promise<FetchOutcome> {
+  const isLocalFile = node.resolved?.startsWith('file:') ?? false;
+  if (!node.integrity && !isLocalFile) {
+    return {
+      ok: false,
+      code: 'ENOINTEGRITY',
+      reason: 'the registry gave no integrity hash to verify the tarball',
+    };
+  }
+  // A registry spec plus the resolved URL, as npm's own reify does: pacote goes straight to the tarball, and
+  // npm's rules for registry hosts (auth, allow-remote) apply as for an install.
+  const spec = isLocalFile && node.resolved ? node.resolved : `${node.name}@${node.version}`;
+  let tarball: Buffer;
+  try {
+    tarball = await pacote.tarball(spec, {
+      ...npmOptions,
+      ...(node.resolved && !isLocalFile ? { resolved: node.resolved } : {}),
+      ...(node.integrity ? { integrity: node.integrity } : {}),
+      ignoreScripts: true,
+    });
+  } catch (error) {
+    const code = npmErrorCode(error) ?? 'EFETCH';
+    const reason =
+      code === 'EINTEGRITY'
+        ? `the tarball does not match its recorded integrity ${node.integrity ?? ''}`.trim()
+        : `could not fetch the tarball: ${errorMessage(error).split('\n')[0]}`;
+    return { ok: false, code, reason };
+  }
+  if (tarball.byteLength > limits.maxTarballBytes) {
+    return {
+      ok: false,
+      code: 'ETOOBIG',
+      reason: `the tarball is ${tarball.byteLength} bytes, over the ${limits.maxTarballBytes}-byte limit`,
+    };
+  }
+  try {
+    return { ok: true, contents: await unpackTarball(tarball, limits) };
+  } catch (error) {
+    if (error instanceof UnpackError) return { ok: false, code: error.code, reason: error.message };
+    throw error;
+  }
+}

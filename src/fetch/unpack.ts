@@ -1,0 +1,128 @@
+import { posix } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import { Parser, type ReadEntry } from 'tar';
+import type { PackageContents, PackageFile, SkippedEntry } from '../model.js';
+import type { ReadLimits } from './limits.js';
+
+const gunzipAsync = promisify(gunzip);
+
+export class UnpackError extends Error {
+  readonly code: 'ETOOBIG' | 'ETOOMANY' | 'EBADTAR';
+  constructor(code: UnpackError['code'], message: string) {
+    super(message);
+    this.name = 'UnpackError';
+    this.code = code;
+  }
+}
+
+const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+const LINK_TYPES = new Set(['SymbolicLink', 'Link']);
+
+/**
+ * Unpacks a package tarball into memory. Nothing is written to disk: entries become a map of
+ * path → bytes, with the leading `package/` folder removed. Limits turn into skipped entries (a file too
+ * large) or an UnpackError (the package as a whole is too large or has too many entries).
+ */
+export async function unpackTarball(tarball: Uint8Array, limits: ReadLimits): Promise<PackageContents> {
+  if (!isGzip(tarball) && tarball.byteLength > limits.maxPackageBytes) {
+    throw new UnpackError('ETOOBIG', `unpacks to more than ${limits.maxPackageBytes} bytes`);
+  }
+  const tar = isGzip(tarball) ? await gunzipBounded(tarball, limits.maxPackageBytes) : tarball;
+  const files = new Map<string, PackageFile>();
+  const skipped: SkippedEntry[] = [];
+  let entries = 0;
+  let unpackedSize = 0;
+  let failure: Error | undefined;
+
+  const parser = new Parser({ strict: true });
+  const done = new Promise<void>((resolve, reject) => {
+    parser.on('end', resolve);
+    parser.on('error', reject);
+  });
+  parser.on('warn', (code: string, message: string | Error) => {
+    // tar reports damaged headers and truncation as warnings; for a scanner they mean "could not read it".
+    failure ??= new UnpackError('EBADTAR', `damaged tarball (${code}): ${String(message)}`);
+  });
+  parser.on('entry', (entry: ReadEntry) => {
+    entries++;
+    if (entries > limits.maxEntries) {
+      failure ??= new UnpackError('ETOOMANY', `more than ${limits.maxEntries} entries`);
+      entry.resume();
+      return;
+    }
+    const path = packagePath(entry.path);
+    const size = entry.size ?? 0;
+    if (entry.type === 'Directory') {
+      entry.resume();
+      return;
+    }
+    if (path === undefined) {
+      skipped.push({ path: entry.path, reason: 'unsafe-path', size });
+      entry.resume();
+      return;
+    }
+    if (LINK_TYPES.has(entry.type)) {
+      skipped.push({ path, reason: 'link', size: 0 });
+      entry.resume();
+      return;
+    }
+    if (!FILE_TYPES.has(entry.type)) {
+      skipped.push({ path, reason: 'not-a-file', size });
+      entry.resume();
+      return;
+    }
+    unpackedSize += size;
+    if (files.has(path)) skipped.push({ path, reason: 'duplicate', size });
+    if (size > limits.maxFileBytes) {
+      files.delete(path);
+      skipped.push({ path, reason: 'file-too-large', size });
+      entry.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+    entry.on('end', () => {
+      // The last copy of a duplicated path is the one tar extraction leaves on disk.
+      files.set(path, { path, bytes: Buffer.concat(chunks), size, mode: entry.mode ?? 0o644 });
+    });
+  });
+
+  parser.end(Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength));
+  try {
+    await done;
+  } catch (error) {
+    throw new UnpackError('EBADTAR', `unreadable tarball: ${(error as Error).message}`);
+  }
+  if (failure) throw failure;
+  return { files, skipped, unpackedSize };
+}
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+async function gunzipBounded(bytes: Uint8Array, maxOutputLength: number): Promise<Buffer> {
+  try {
+    return await gunzipAsync(bytes, { maxOutputLength });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new UnpackError('ETOOBIG', `unpacks to more than ${maxOutputLength} bytes`);
+    }
+    throw new UnpackError('EBADTAR', `not a valid gzip stream: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The path of an entry inside the package: the first folder (`package/` in npm tarballs, anything in
+ * hand-made ones) is dropped, as npm does. Returns undefined for paths that would escape the package.
+ */
+export function packagePath(entryPath: string): string | undefined {
+  const slashed = entryPath.replace(/\\/g, '/');
+  if (slashed.startsWith('/') || /^[a-z]:/i.test(slashed)) return undefined;
+  const parts = slashed.split('/');
+  if (parts.includes('..')) return undefined;
+  const inside = posix.normalize(parts.slice(1).join('/'));
+  if (inside === '.' || inside === '' || inside.startsWith('../')) return undefined;
+  return inside;
+}

@@ -1,0 +1,143 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Arborist from '@npmcli/arborist';
+import { errorMessage, npmErrorCode, OcellusError } from '../errors.js';
+import type { PackageNode } from '../model.js';
+import type { NpmOptions } from '../npm-config.js';
+import type { ScanSpec } from '../targets/spec.js';
+import { dependencyPaths, type GraphNode } from './dependency-paths.js';
+
+export interface ResolvedTree {
+  /** Names of the packages the user asked for, as resolved. */
+  roots: string[];
+  packages: PackageNode[];
+  /** Optional packages npm would not install on this platform (os/cpu/libc), hence not scanned. */
+  skippedForPlatform: Array<{ name: string; version: string }>;
+}
+
+// `inert` marks optional packages npm would skip on this platform; the published types predate it.
+type ArboristNode = Arborist.Node;
+const isInert = (node: ArboristNode) => (node as ArboristNode & { inert?: boolean }).inert === true;
+
+/**
+ * Builds the tree `npm install <specs>` would produce, without installing anything: Arborist's ideal tree,
+ * built in an empty throw-away folder, reads packuments only. No tarball is extracted and no script runs.
+ */
+export async function resolveIdealTree(specs: ScanSpec[], npmOptions: NpmOptions): Promise<ResolvedTree> {
+  const folder = await mkdtemp(join(tmpdir(), 'ocellus-resolve-'));
+  try {
+    const arborist = new Arborist({
+      ...npmOptions,
+      path: folder,
+      ignoreScripts: true,
+      audit: false,
+      fund: false,
+      save: false,
+      // The throw-away root is not the user's project: never let a workspace config leak in.
+      workspacesEnabled: false,
+    });
+    let tree: ArboristNode;
+    try {
+      tree = await arborist.buildIdealTree({ add: specs.map((spec) => spec.arboristSpec) });
+    } catch (error) {
+      throw resolveError(error, specs);
+    }
+    return collectPackages(tree);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+function collectPackages(tree: ArboristNode): ResolvedTree {
+  const rootNodes: ArboristNode[] = [];
+  for (const edge of tree.edgesOut.values()) if (edge.to) rootNodes.push(edge.to);
+
+  const graphNodes = new Map<ArboristNode, GraphNode<string>>();
+  const keyOf = (node: ArboristNode) => `${node.packageName}@${node.version}`;
+  const toGraph = (node: ArboristNode): GraphNode<string> => {
+    const cached = graphNodes.get(node);
+    if (cached) return cached;
+    const graphNode: GraphNode<string> = {
+      id: keyOf(node),
+      label: node.packageName,
+      get children() {
+        const children: GraphNode<string>[] = [];
+        for (const edge of node.edgesOut.values()) {
+          if (edge.to && !isInert(edge.to) && edge.to !== tree) children.push(toGraph(edge.to));
+        }
+        return children;
+      },
+    };
+    graphNodes.set(node, graphNode);
+    return graphNode;
+  };
+  const { paths, truncated } = dependencyPaths(rootNodes.map(toGraph));
+
+  const packages = new Map<string, PackageNode>();
+  const skippedForPlatform: ResolvedTree['skippedForPlatform'] = [];
+  for (const node of tree.inventory.values()) {
+    if (node === tree || node.isLink) continue;
+    const key = keyOf(node);
+    if (isInert(node)) {
+      skippedForPlatform.push({ name: node.packageName, version: node.version });
+      continue;
+    }
+    if (packages.has(key)) continue;
+    packages.set(key, {
+      name: node.packageName,
+      version: node.version,
+      integrity: node.integrity ?? null,
+      resolved: node.resolved ?? null,
+      paths: paths.get(key) ?? [[node.packageName]],
+      pathsTruncated: truncated.has(key),
+      optional: node.optional,
+    });
+  }
+  const ordered = [...packages.values()].sort(
+    (a, b) => (a.paths[0]?.length ?? 0) - (b.paths[0]?.length ?? 0) || a.name.localeCompare(b.name),
+  );
+  return { roots: rootNodes.map((node) => node.packageName), packages: ordered, skippedForPlatform };
+}
+
+function resolveError(error: unknown, specs: ScanSpec[]): OcellusError {
+  const code = npmErrorCode(error);
+  const detail = error as { pkgid?: string; uri?: string };
+  const pkgid = typeof detail.pkgid === 'string' ? detail.pkgid : undefined;
+  const named = specs.find(
+    (spec) => spec.name && pkgid && (pkgid === spec.name || pkgid.startsWith(`${spec.name}@`)),
+  );
+  if (code === 'E404') {
+    const name = named?.name ?? pkgid ?? 'a package';
+    return named
+      ? new OcellusError('ENOTFOUND_PACKAGE', `Package "${name}" was not found in the registry.`, {
+          cause: error,
+        })
+      : new OcellusError(
+          'ERESOLVE',
+          `The registry has no package "${name}", which the tree depends on; the tree cannot be resolved.`,
+          { cause: error },
+        );
+  }
+  if (code === 'ETARGET') {
+    return new OcellusError(
+      'ENOVERSION',
+      errorMessage(error).split('\n')[0] ?? 'No matching version found.',
+      {
+        cause: error,
+        hint: 'Check the version or tag; `npm view <name> versions` lists what exists.',
+      },
+    );
+  }
+  if (code === 'EINTEGRITY') {
+    return new OcellusError('EINTEGRITY', `Integrity check failed while resolving: ${errorMessage(error)}`, {
+      cause: error,
+    });
+  }
+  if (code === 'EINVALIDPACKAGENAME' || code === 'EINVALIDTAGNAME') {
+    return new OcellusError('EBADSPEC', errorMessage(error), { cause: error });
+  }
+  return new OcellusError('EREGISTRY', `Could not resolve the dependency tree: ${errorMessage(error)}`, {
+    cause: error,
+  });
+}
