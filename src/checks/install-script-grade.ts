@@ -141,11 +141,10 @@ export function gradeInstallScript(script: string): ScriptGrade {
   const inline = inlineCodeOf(normalized);
   const hasInline = INLINE_CODE.test(normalized) || OTHER_INLINE.test(normalized);
   const encodedCommand = ENCODED_COMMAND.test(normalized);
+  // Blobs and escapes are matched on the text as written: normalising would erase `\x` escapes.
+  const asWritten = script.slice(0, MAX_SCRIPT_CHARS);
   const obfuscated =
-    encodedCommand ||
-    DECODERS.test(normalized) ||
-    BASE64_BLOB.test(script.slice(0, MAX_SCRIPT_CHARS)) ||
-    HEX_BLOB.test(normalized);
+    encodedCommand || DECODERS.test(normalized) || BASE64_BLOB.test(asWritten) || HEX_BLOB.test(asWritten);
   const networkInCode = hasInline && NETWORK_IN_CODE.test(inline);
   const readsCredentials =
     CREDENTIALS.test(normalized) || ((downloads || networkInCode) && ENV_READ.test(normalized));

@@ -5,6 +5,16 @@ import type { NpmOptions } from '../npm-config.js';
 import type { ReadLimits } from './limits.js';
 import { UnpackError, unpackTarball } from './unpack.js';
 
+/**
+ * npm waits 10 s, then 60 s between retries, and pacote retries integrity failures with the same backoff.
+ * A scanner should answer quickly: keep npm's retry count, shorten the waits.
+ */
+function briefRetry(retry: unknown): Record<string, unknown> {
+  const base = retry && typeof retry === 'object' ? (retry as Record<string, unknown>) : {};
+  const cap = (value: unknown, max: number) => (typeof value === 'number' ? Math.min(value, max) : max);
+  return { ...base, minTimeout: cap(base.minTimeout, 500), maxTimeout: cap(base.maxTimeout, 3000) };
+}
+
 export type FetchOutcome =
   | { ok: true; contents: PackageContents }
   | { ok: false; code: string; reason: string };
@@ -35,6 +45,7 @@ export async function fetchPackage(
       ...npmOptions,
       ...(node.resolved && !isLocalFile ? { resolved: node.resolved } : {}),
       ...(node.integrity ? { integrity: node.integrity } : {}),
+      retry: briefRetry(npmOptions.retry),
       ignoreScripts: true,
     });
   } catch (error) {
