@@ -22,6 +22,7 @@ export type ScriptSignalId =
   | 'inline-code-network'
   | 'inline-code-process'
   | 'inline-code'
+  | 'inline-code-local'
   | 'obfuscated'
   | 'credential-access'
   | 'publish'
@@ -98,8 +99,9 @@ const BACKGROUND =
 const REMOTE_PACKAGE = /\b(?:npx|pnpx|bunx|npm\s+(?:exec|x|i|install|add)|yarn\s+dlx|pnpm\s+dlx)\b/;
 const NATIVE_BUILD =
   /\b(?:node-gyp(?:-build)?|prebuild-install|node-pre-gyp|@mapbox\/node-pre-gyp|cmake-js|napi-build|prebuildify|node-gyp-build-optional-packages|neon\s+build)\b/;
+const NO_OP = /^(?:exit\s+0|true|:)$/;
 const BENIGN_TOOLS =
-  /^(?:husky(?:\s+install)?|patch-package|opencollective(?:-postinstall)?|echo\b[^|&;`$]{0,200}|exit\s+0|true|:|ngcc\b[^|&;]{0,200}|is-ci\b[^|&;]{0,200}|only-allow\s+[a-z]{0,10}|npm\s+run\s+[\w:-]{1,60}|yarn\s+run\s+[\w:-]{1,60}|node-gyp\s+[a-z]{0,20}|tsc\b[^|&;]{0,200})$/;
+  /^(?:husky(?:\s+install)?|patch-package|opencollective(?:-postinstall)?|echo\b[^|&;`$]{0,200}|ngcc\b[^|&;]{0,200}|is-ci\b[^|&;]{0,200}|only-allow\s+[a-z]{0,10}|npm\s+run\s+[\w:-]{1,60}|yarn\s+run\s+[\w:-]{1,60}|node-gyp\s+[a-z]{0,20}|tsc\b[^|&;]{0,200})$/;
 const SCRIPT_FILE =
   /\b(?:node|nodejs|bun|sh|bash|zsh|python[0-9.]*|pwsh|powershell)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)(\.{0,2}\/?[\w@./-]{1,200}\.(?:js|cjs|mjs|ts|sh|bash|py|ps1|bat|cmd))\1/g;
 
@@ -175,6 +177,7 @@ export function gradeInstallScript(script: string): ScriptGrade {
       add('high', 'inline-code-process', 'runs inline code that starts processes');
     else if (!LOCAL_REQUIRE_ONLY.test(inline.replace(/^\s*["']|["']\s*$/g, '')))
       add('medium', 'inline-code', 'runs inline code');
+    else add('low', 'inline-code-local', 'runs inline code that only loads a file of the package');
   }
   if (BACKGROUND.test(normalized))
     add('medium', 'background', 'starts a detached or hidden background process');
@@ -192,12 +195,14 @@ export function gradeInstallScript(script: string): ScriptGrade {
       add('low', 'native-build', 'builds or fetches a native addon');
     } else if (REMOTE_PACKAGE.test(segment)) {
       add('medium', 'remote-package', 'fetches and runs another package');
+    } else if (NO_OP.test(segment)) {
+      // `|| exit 0`, `|| true`: nothing to say
     } else if (BENIGN_TOOLS.test(segment)) {
       add('low', 'benign-tool', 'runs a common development tool');
     } else if (/\.(?:sh|bash|ps1|bat|cmd)\b/.test(segment)) {
       add('medium', 'shell-script', 'runs a shell script shipped in the package');
     } else if (new RegExp(SCRIPT_FILE.source).test(segment)) {
-      add('low', 'package-script', 'runs a script shipped in the package');
+      add('low', 'package-script', `runs ${referencedFiles.join(', ')} from the package`);
     } else if (!hasInline) {
       add('medium', 'other', 'runs a command at install time');
     }

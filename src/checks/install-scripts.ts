@@ -51,16 +51,12 @@ function gradeHook(ctx: CheckContext, hook: string, script: string): FindingDraf
   }
   const reasons = grade.signals.map((signal) => signal.reason);
   const via = viaFile ? ` (through ${viaFile})` : '';
-  const runsFiles =
-    grade.referencedFiles.length > 0 && grade.severity === 'low'
-      ? ` ${grade.referencedFiles.join(', ')}`
-      : '';
   const what = reasons.length > 0 ? reasons.join('; ') : 'runs a command';
   const location = locateKey(ctx.manifestText, hook, 'scripts');
   return {
     severity: grade.severity,
     title: `${hook} script`,
-    message: `The ${hook} script ${what}${runsFiles}${via}.`,
+    message: `The ${hook} script ${what}${via}.`,
     location: { file: 'package.json', ...location },
     evidence: excerpt(script),
     confidence: confidenceOf(grade),

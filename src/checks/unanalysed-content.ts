@@ -2,7 +2,9 @@ import type { SkippedEntry } from '../model.js';
 import type { Severity } from '../severity.js';
 import { defineCheck, excerpt } from './check.js';
 
-const CODE_FILE = /\.(?:[cm]?js|jsx|[cm]?ts|tsx|node|sh|json|wasm)$/i;
+// Text a scanner could have read. Native binaries (.node, .so, .wasm) are not JavaScript to analyse at any
+// size; the package's `native` capability already says it ships them.
+const CODE_FILE = /\.(?:[cm]?[jt]sx?|sh|bash|ps1|py|json)$/i;
 
 const DESCRIBE: Record<
   SkippedEntry['reason'],

