@@ -1,0 +1,642 @@
+import { type ConstantLookup, type Folded, fold } from './fold.js';
+import { LineIndex } from './line-index.js';
+import type {
+  AccessFact,
+  AssignmentFact,
+  CallFact,
+  FileSignals,
+  JsFileFacts,
+  ModuleUse,
+  Origin,
+  Position,
+  StringFact,
+  ValueFact,
+} from './model.js';
+import {
+  canonicalCallee,
+  GLOBAL_ROOTS,
+  isDecoder,
+  isExec,
+  isFileRead,
+  isHostInfo,
+  isNetwork,
+  KNOWN_GLOBALS,
+  normalizeModule,
+} from './names.js';
+import type { EsNode } from './parse.js';
+import { sensitivePathsIn } from './sensitive-paths.js';
+
+/** What a variable holds, as far as a single file-wide pass can tell (shadowing is ignored on purpose). */
+interface Binding {
+  ref?: string;
+  constant?: Folded;
+  origins: Set<Origin>;
+  /** The value is (or is built from) a credential or wallet path: `join(homedir(), '.npmrc')`. */
+  sensitivePath?: boolean;
+}
+
+const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'bigint', 'value']);
+const FUNCTION_TYPES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
+const MAX_STRINGS = 20_000;
+const MAX_SUBTREE = 3_000;
+const MAX_STRING_KEPT = 4_096;
+
+function isNode(value: unknown): value is EsNode {
+  return !!value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
+}
+
+function* childrenOf(node: EsNode): Generator<EsNode> {
+  for (const key in node) {
+    if (SKIP_KEYS.has(key)) continue;
+    const value = node[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (isNode(item)) yield item;
+    } else if (isNode(value)) {
+      yield value;
+    }
+  }
+}
+
+/** Every node of a subtree, iteratively (hostile nesting cannot overflow the stack), up to `limit`. */
+function subtree(root: EsNode, limit = Number.POSITIVE_INFINITY): EsNode[] {
+  const out: EsNode[] = [];
+  const stack: EsNode[] = [root];
+  while (stack.length > 0 && out.length < limit) {
+    const node = stack.pop() as EsNode;
+    out.push(node);
+    const children = [...childrenOf(node)];
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as EsNode);
+  }
+  return out;
+}
+
+/**
+ * Extracts what one parsed file does: modules it loads, calls with their canonical callee and what flows
+ * into each argument, environment access, global hooks, and every string (literal or folded).
+ */
+export class FactExtractor implements ConstantLookup {
+  private readonly bindings = new Map<string, Binding>();
+  private readonly networkParams = new Set<string>();
+  private readonly networkCallbacks = new Set<EsNode>();
+  private readonly parents = new Map<EsNode, EsNode>();
+  private readonly nodes: EsNode[];
+  private readonly lines: LineIndex;
+  private readonly originCache = new Map<EsNode, Set<Origin>>();
+
+  constructor(
+    private readonly text: string,
+    private readonly program: EsNode,
+  ) {
+    this.lines = new LineIndex(text);
+    this.nodes = subtree(program);
+    for (const node of this.nodes) for (const child of childrenOf(node)) this.parents.set(child, node);
+  }
+
+  constantOf(name: string): Folded | undefined {
+    return this.bindings.get(name)?.constant;
+  }
+
+  extract(
+    path: string,
+  ): Omit<JsFileFacts, 'parse' | 'parseError' | 'signals'> & {
+    hexIdentifiers: number;
+    stringArray: boolean;
+  } {
+    this.resolveBindings();
+    const imports: ModuleUse[] = [];
+    const calls: CallFact[] = [];
+    const accesses: AccessFact[] = [];
+    const assignments: AssignmentFact[] = [];
+    const strings: StringFact[] = [];
+    const valueRefs: JsFileFacts['valueRefs'] = [];
+    let hexIdentifiers = 0;
+    let stringArray = false;
+
+    const networkDepth = this.networkDepths();
+    for (const node of this.nodes) {
+      switch (node.type) {
+        case 'ImportDeclaration': {
+          const source = (node.source as EsNode).value;
+          if (typeof source === 'string')
+            imports.push({
+              module: normalizeModule(source),
+              how: 'import',
+              computed: false,
+              ...this.at(node),
+            });
+          break;
+        }
+        case 'ImportExpression': {
+          const folded = fold(node.source as EsNode, this);
+          imports.push({
+            module: typeof folded?.value === 'string' ? normalizeModule(folded.value) : '?',
+            how: 'dynamic-import',
+            computed: (node.source as EsNode).type !== 'Literal',
+            ...this.at(node),
+          });
+          break;
+        }
+        case 'CallExpression':
+        case 'NewExpression': {
+          const callee = node.callee as EsNode;
+          const ref = this.refOf(callee);
+          if (ref === 'require' && node.type === 'CallExpression') {
+            const arg = (node.arguments as EsNode[])[0];
+            const folded = fold(arg, this);
+            imports.push({
+              module: typeof folded?.value === 'string' ? normalizeModule(folded.value) : '?',
+              how: 'require',
+              computed: arg?.type !== 'Literal',
+              ...this.at(node),
+            });
+          }
+          const args = (node.arguments as EsNode[]).slice(0, 8).map((arg) => this.describe(arg, 0));
+          const name = ref !== undefined ? canonicalCallee(ref) : this.writtenCallee(callee);
+          calls.push({
+            callee: name,
+            written: this.excerpt(callee, 80),
+            isNew: node.type === 'NewExpression',
+            args,
+            inNetworkCallback: (networkDepth.get(node) ?? 0) > 0,
+            ...this.at(node),
+          });
+          if (name === 'Object.defineProperty' || name === 'Reflect.defineProperty') {
+            const target = this.refOf((node.arguments as EsNode[])[0]);
+            const key = fold((node.arguments as EsNode[])[1], this)?.value;
+            if (target !== undefined && typeof key === 'string') {
+              assignments.push({
+                target: target ? `${target}.${key}` : key,
+                via: 'defineProperty',
+                ...this.at(node),
+              });
+            }
+          }
+          break;
+        }
+        case 'MemberExpression': {
+          const ref = this.refOf(node);
+          if (ref === undefined || !ref.startsWith('process.env')) break;
+          const parent = this.parents.get(node);
+          if (parent?.type === 'MemberExpression' && parent.object === node) break; // the longer path is recorded
+          const whole = ref === 'process.env';
+          accesses.push({
+            path: ref,
+            whole,
+            ...(whole ? { context: this.useOf(node) } : {}),
+            ...this.at(node),
+          });
+          break;
+        }
+        case 'AssignmentExpression': {
+          const left = node.left as EsNode;
+          if (left.type !== 'MemberExpression') break;
+          const target = this.refOf(left);
+          if (target) assignments.push({ target, via: 'assign', ...this.at(node) });
+          break;
+        }
+        case 'Literal':
+          if (typeof node.value === 'string' && strings.length < MAX_STRINGS && node.value.length >= 3) {
+            strings.push({ value: node.value.slice(0, MAX_STRING_KEPT), derived: false, ...this.at(node) });
+          }
+          break;
+        case 'TemplateLiteral':
+        case 'BinaryExpression': {
+          if (strings.length >= MAX_STRINGS) break;
+          const parent = this.parents.get(node);
+          if (parent && (parent.type === 'BinaryExpression' || parent.type === 'TemplateLiteral')) break;
+          const folded = fold(node, this);
+          if (typeof folded?.value === 'string' && folded.value.length >= 3) {
+            strings.push({ value: folded.value.slice(0, MAX_STRING_KEPT), derived: true, ...this.at(node) });
+          } else if (node.type === 'TemplateLiteral') {
+            // Partly dynamic templates still name hosts and paths in their constant parts.
+            for (const quasi of node.quasis as EsNode[]) {
+              const cooked = (quasi.value as { cooked?: string })?.cooked;
+              if (cooked && cooked.length >= 3)
+                strings.push({ value: cooked.slice(0, MAX_STRING_KEPT), derived: false, ...this.at(quasi) });
+            }
+          }
+          break;
+        }
+        case 'Identifier': {
+          const name = node.name as string;
+          if (/^_0x[0-9a-f]{3,}$/i.test(name)) hexIdentifiers++;
+          if ((name === 'eval' || name === 'Function') && this.isValueUse(node))
+            valueRefs.push({ name, ...this.at(node) });
+          break;
+        }
+        case 'ArrayExpression': {
+          const elements = node.elements as Array<EsNode | null>;
+          if (
+            elements.length >= 20 &&
+            elements.every((element) => element?.type === 'Literal' && typeof element.value === 'string')
+          ) {
+            stringArray = true;
+          }
+          break;
+        }
+      }
+    }
+    this.collectFoldedCalls(strings);
+    return {
+      path,
+      size: this.text.length,
+      imports,
+      calls,
+      accesses,
+      assignments,
+      strings,
+      valueRefs,
+      hexIdentifiers,
+      stringArray,
+    };
+  }
+
+  /** Strings produced by calls that fold (`atob('...')`, `String.fromCharCode(...)`, `[...].join('')`). */
+  private collectFoldedCalls(strings: StringFact[]): void {
+    for (const node of this.nodes) {
+      if (strings.length >= MAX_STRINGS) return;
+      if (node.type !== 'CallExpression') continue;
+      const parent = this.parents.get(node);
+      // Only the outermost call of a chain (`x.split('').reverse().join('')`).
+      if (parent?.type === 'MemberExpression' && parent.object === node) continue;
+      const folded = fold(node, this);
+      if (typeof folded?.value === 'string' && folded.value.length >= 3) {
+        strings.push({ value: folded.value.slice(0, MAX_STRING_KEPT), derived: true, ...this.at(node) });
+      }
+    }
+  }
+
+  private at(node: EsNode): Position {
+    return this.lines.locate(node.start);
+  }
+
+  private excerpt(node: EsNode, max = 160): string {
+    const raw = this.text.slice(node.start, Math.min(node.end, node.start + max * 2));
+    const oneLine = raw.replace(/\s+/g, ' ');
+    return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+  }
+
+  private writtenCallee(callee: EsNode): string {
+    if (callee.type === 'MemberExpression') {
+      const property = callee.computed
+        ? fold(callee.property as EsNode, this)?.value
+        : (callee.property as EsNode).name;
+      const object = this.refOf(callee.object as EsNode);
+      return `${object ?? '<expr>'}.${typeof property === 'string' ? property : '<computed>'}`;
+    }
+    if (callee.type === 'Identifier') return callee.name as string;
+    return '<expr>';
+  }
+
+  /** Whether an identifier is used as a value (passed, assigned) rather than called or declared. */
+  private isValueUse(node: EsNode): boolean {
+    const parent = this.parents.get(node);
+    if (!parent) return false;
+    if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && parent.callee === node)
+      return false;
+    if (parent.type === 'MemberExpression' && parent.property === node && !parent.computed) return false;
+    if (parent.type === 'Property' && parent.key === node) return false;
+    if (parent.type === 'VariableDeclarator' && parent.id === node) return false;
+    return (
+      parent.type === 'CallExpression' ||
+      parent.type === 'VariableDeclarator' ||
+      parent.type === 'AssignmentExpression' ||
+      parent.type === 'SequenceExpression'
+    );
+  }
+
+  /** How a whole `process.env` is used: serialised, iterated, spread, passed to a call. */
+  private useOf(node: EsNode): string {
+    const parent = this.parents.get(node);
+    if (!parent) return 'value';
+    if (parent.type === 'SpreadElement') return 'spread';
+    if (parent.type === 'CallExpression' || parent.type === 'NewExpression') {
+      const callee = this.refOf(parent.callee as EsNode) ?? this.writtenCallee(parent.callee as EsNode);
+      return `argument of ${canonicalCallee(callee)}`;
+    }
+    if (parent.type === 'Property') {
+      const key = (parent.key as EsNode).name ?? (parent.key as EsNode).value;
+      const grand = this.parents.get(parent);
+      const call = grand ? this.parents.get(grand) : undefined;
+      if (call && (call.type === 'CallExpression' || call.type === 'NewExpression')) {
+        const callee = this.refOf(call.callee as EsNode) ?? this.writtenCallee(call.callee as EsNode);
+        return `property ${String(key)} in argument of ${canonicalCallee(callee)}`;
+      }
+      return `property ${String(key)}`;
+    }
+    if (parent.type === 'ForInStatement' || parent.type === 'ForOfStatement') return 'iterated';
+    return parent.type === 'VariableDeclarator' ? 'assigned' : 'value';
+  }
+
+  /**
+   * The canonical name an expression refers to: `child_process.exec` for `cp.exec` after
+   * `const cp = require('child' + '_process')`, `eval` for `global['ev' + 'al']`, `process.env`.
+   */
+  refOf(node: EsNode | undefined, depth = 0): string | undefined {
+    if (!node || depth > 50) return undefined;
+    switch (node.type) {
+      case 'Identifier': {
+        const name = node.name as string;
+        const binding = this.bindings.get(name);
+        if (binding?.ref !== undefined) return binding.ref;
+        if (GLOBAL_ROOTS.has(name)) return '';
+        return KNOWN_GLOBALS.has(name) ? name : undefined;
+      }
+      case 'ThisExpression':
+        return undefined;
+      case 'MemberExpression': {
+        const object = this.refOf(node.object as EsNode, depth + 1);
+        if (object === undefined) return undefined;
+        const property = node.computed
+          ? fold(node.property as EsNode, this)?.value
+          : ((node.property as EsNode).name as string | undefined);
+        if (typeof property !== 'string') return undefined;
+        if (object === '') return GLOBAL_ROOTS.has(property) ? '' : property;
+        if (object === 'process' && property === 'mainModule') return 'module';
+        if (object === 'module' && property === 'require') return 'require';
+        return `${object}.${property}`;
+      }
+      case 'CallExpression': {
+        const callee = this.refOf(node.callee as EsNode, depth + 1);
+        if (callee === 'require') {
+          const folded = fold((node.arguments as EsNode[])[0], this);
+          return typeof folded?.value === 'string' ? normalizeModule(folded.value) : undefined;
+        }
+        if (callee === 'module.createRequire' || callee === 'module.createRequireFromPath') return 'require';
+        if (callee?.endsWith('.bind')) return callee.slice(0, -'.bind'.length);
+        // `https.request(...)` → `https.request()`, so `req.end(data)` reads `https.request().end`.
+        return callee ? `${canonicalCallee(callee)}()` : undefined;
+      }
+      case 'NewExpression': {
+        const callee = this.refOf(node.callee as EsNode, depth + 1);
+        return callee === undefined ? undefined : `${callee}()`;
+      }
+      case 'AwaitExpression':
+        return this.refOf(node.argument as EsNode, depth + 1);
+      case 'ImportExpression': {
+        const folded = fold(node.source as EsNode, this);
+        return typeof folded?.value === 'string' ? normalizeModule(folded.value) : undefined;
+      }
+      case 'ChainExpression':
+      case 'ParenthesizedExpression':
+        return this.refOf(node.expression as EsNode, depth + 1);
+      case 'SequenceExpression': {
+        const list = node.expressions as EsNode[];
+        return this.refOf(list[list.length - 1], depth + 1);
+      }
+      case 'LogicalExpression':
+        return this.refOf(node.left as EsNode, depth + 1) ?? this.refOf(node.right as EsNode, depth + 1);
+      default:
+        return undefined;
+    }
+  }
+
+  /** Bindings from declarations, assignments and imports, repeated until aliases of aliases settle. */
+  private resolveBindings(): void {
+    for (let round = 0; round < 4; round++) {
+      let changed = false;
+      const bind = (
+        name: string,
+        ref: string | undefined,
+        constant: Folded | undefined,
+        origins: Set<Origin>,
+      ) => {
+        const existing = this.bindings.get(name) ?? { origins: new Set<Origin>() };
+        if (!this.bindings.has(name)) this.bindings.set(name, existing);
+        if (ref !== undefined && existing.ref === undefined) {
+          existing.ref = ref;
+          changed = true;
+        }
+        if (constant !== undefined && existing.constant === undefined) {
+          existing.constant = constant;
+          changed = true;
+        }
+        for (const origin of origins) {
+          if (!existing.origins.has(origin)) {
+            existing.origins.add(origin);
+            changed = true;
+          }
+        }
+      };
+      this.originCache.clear();
+      for (const node of this.nodes) {
+        if (
+          node.type === 'VariableDeclarator' ||
+          (node.type === 'AssignmentExpression' && node.operator === '=')
+        ) {
+          const target = (node.type === 'VariableDeclarator' ? node.id : node.left) as EsNode;
+          const init = (node.type === 'VariableDeclarator' ? node.init : node.right) as EsNode | undefined;
+          if (!init) continue;
+          if (target.type === 'Identifier') {
+            bind(target.name as string, this.refOf(init), fold(init, this), this.originsOf(init));
+            const binding = this.bindings.get(target.name as string);
+            if (binding && !binding.sensitivePath && this.namesSensitivePath(init)) {
+              binding.sensitivePath = true;
+              changed = true;
+            }
+          } else if (target.type === 'ObjectPattern') {
+            const base = this.refOf(init);
+            const origins = this.originsOf(init);
+            for (const property of target.properties as EsNode[]) {
+              if (property.type !== 'Property') continue;
+              const key = property.computed
+                ? fold(property.key as EsNode, this)?.value
+                : ((property.key as EsNode).name ?? (property.key as EsNode).value);
+              let value = property.value as EsNode;
+              if (value.type === 'AssignmentPattern') value = value.left as EsNode;
+              if (value.type !== 'Identifier' || typeof key !== 'string') continue;
+              bind(
+                value.name as string,
+                base === undefined ? undefined : base === '' ? key : `${base}.${key}`,
+                undefined,
+                origins,
+              );
+            }
+          }
+        } else if (node.type === 'ImportDeclaration') {
+          const module = normalizeModule(String((node.source as EsNode).value));
+          for (const specifier of node.specifiers as EsNode[]) {
+            const local = (specifier.local as EsNode).name as string;
+            if (specifier.type === 'ImportSpecifier') {
+              const imported = (specifier.imported as EsNode).name ?? (specifier.imported as EsNode).value;
+              bind(local, `${module}.${String(imported)}`, undefined, new Set());
+            } else {
+              bind(local, module, undefined, new Set());
+            }
+          }
+        } else if (node.type === 'CallExpression') {
+          changed = this.markNetworkCallbacks(node) || changed;
+        }
+      }
+      if (!changed) break;
+    }
+    this.originCache.clear();
+  }
+
+  /** Functions passed to a network call, or to a method of something received from the network, get network-tainted parameters. */
+  private markNetworkCallbacks(call: EsNode): boolean {
+    const callee = call.callee as EsNode;
+    const ref = this.refOf(callee);
+    let network = ref !== undefined && isNetwork(canonicalCallee(ref));
+    if (!network && callee.type === 'MemberExpression') {
+      network = this.originsOf(callee.object as EsNode).has('network');
+    }
+    if (!network) return false;
+    let changed = false;
+    for (const arg of call.arguments as EsNode[]) {
+      if (!FUNCTION_TYPES.has(arg.type) || this.networkCallbacks.has(arg)) continue;
+      this.networkCallbacks.add(arg);
+      changed = true;
+      for (const param of arg.params as EsNode[]) {
+        for (const name of subtree(param, 50)) {
+          if (name.type === 'Identifier') this.networkParams.add(name.name as string);
+        }
+      }
+    }
+    return changed;
+  }
+
+  /** For each node, how many network callbacks enclose it. */
+  private networkDepths(): Map<EsNode, number> {
+    const depths = new Map<EsNode, number>();
+    const stack: Array<[EsNode, number]> = [[this.program, 0]];
+    while (stack.length > 0) {
+      const [node, depth] = stack.pop() as [EsNode, number];
+      const inner = this.networkCallbacks.has(node) ? depth + 1 : depth;
+      if (inner > 0) depths.set(node, inner);
+      for (const child of childrenOf(node)) stack.push([child, inner]);
+    }
+    return depths;
+  }
+
+  /** Where the value of an expression may come from (environment, files, network, decoding...). */
+  originsOf(root: EsNode | undefined): Set<Origin> {
+    if (!root) return new Set();
+    const cached = this.originCache.get(root);
+    if (cached) return cached;
+    const origins = new Set<Origin>();
+    for (const node of subtree(root, MAX_SUBTREE)) {
+      if (node !== root && FUNCTION_TYPES.has(node.type)) continue;
+      switch (node.type) {
+        case 'Identifier': {
+          const name = node.name as string;
+          for (const origin of this.bindings.get(name)?.origins ?? []) origins.add(origin);
+          if (this.networkParams.has(name)) origins.add('network');
+          break;
+        }
+        case 'MemberExpression': {
+          const ref = this.refOf(node);
+          if (ref === 'process.env') {
+            const parent = this.parents.get(node);
+            origins.add(parent?.type === 'MemberExpression' && parent.object === node ? 'env' : 'env-all');
+          }
+          break;
+        }
+        case 'CallExpression':
+        case 'NewExpression': {
+          const ref = this.refOf(node.callee as EsNode);
+          const callee = ref === undefined ? '' : canonicalCallee(ref);
+          if (isFileRead(callee)) {
+            origins.add('file');
+            const target = (node.arguments as EsNode[])[0];
+            if (target && this.namesSensitivePath(target)) origins.add('sensitive-file');
+          }
+          if (isHostInfo(callee)) origins.add('host-info');
+          if (isDecoder(callee)) origins.add('decoded');
+          if (isExec(callee)) origins.add('command-output');
+          if (isNetwork(callee)) origins.add('network');
+          if (fold(node, this)?.decoded) origins.add('decoded');
+          break;
+        }
+        case 'Literal':
+          if (typeof node.value === 'string' && node.value.includes('169.254.169.254'))
+            origins.add('host-info');
+          break;
+      }
+    }
+    this.originCache.set(root, origins);
+    return origins;
+  }
+
+  /** Whether an expression (a path argument) names a credential or wallet location. */
+  namesSensitivePath(node: EsNode): boolean {
+    const folded = fold(node, this);
+    if (typeof folded?.value === 'string' && sensitivePathsIn(folded.value).length > 0) return true;
+    for (const part of subtree(node, 200)) {
+      if (
+        part.type === 'Literal' &&
+        typeof part.value === 'string' &&
+        sensitivePathsIn(part.value).length > 0
+      )
+        return true;
+      if (part.type === 'Identifier') {
+        const binding = this.bindings.get(part.name as string);
+        if (binding?.sensitivePath) return true;
+        const constant = binding?.constant?.value;
+        if (typeof constant === 'string' && sensitivePathsIn(constant).length > 0) return true;
+      }
+    }
+    return false;
+  }
+
+  /** An argument as checks see it: its constant value, where it comes from, what it references. */
+  private describe(node: EsNode, depth: number): ValueFact {
+    const target = node.type === 'SpreadElement' ? (node.argument as EsNode) : node;
+    const folded = fold(target, this);
+    const refs = new Set<string>();
+    for (const part of subtree(target, 400)) {
+      if (part.type === 'Identifier' || part.type === 'MemberExpression') {
+        const ref = this.refOf(part);
+        if (ref) refs.add(canonicalCallee(ref));
+      }
+    }
+    const fact: ValueFact = {
+      ...(typeof folded?.value === 'string' ? { value: folded.value.slice(0, MAX_STRING_KEPT) } : {}),
+      decoded: folded?.decoded ?? false,
+      origins: [...this.originsOf(target)],
+      refs: [...refs].slice(0, 50),
+      text: this.excerpt(target),
+    };
+    if (depth < 2 && target.type === 'ObjectExpression') {
+      const properties: Record<string, ValueFact> = {};
+      for (const property of (target.properties as EsNode[]).slice(0, 50)) {
+        if (property.type !== 'Property') continue;
+        const keyNode = property.key as EsNode;
+        const key = property.computed ? fold(keyNode, this)?.value : (keyNode.name ?? keyNode.value);
+        if (typeof key === 'string') properties[key] = this.describe(property.value as EsNode, depth + 1);
+      }
+      fact.properties = properties;
+    }
+    if (depth < 2 && target.type === 'ArrayExpression') {
+      fact.elements = (target.elements as Array<EsNode | null>)
+        .slice(0, 50)
+        .filter((element): element is EsNode => element !== null)
+        .map((element) => this.describe(element, depth + 1));
+    }
+    return fact;
+  }
+}
+
+export function fileSignals(
+  text: string,
+  lines: LineIndex,
+  hexIdentifiers: number,
+  stringArray: boolean,
+): FileSignals {
+  const longestLine = lines.longestLine(text.length);
+  const averageLine = text.length / Math.max(1, lines.lineCount);
+  let escapedChars = 0;
+  for (const _ of text.matchAll(/\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}/g)) {
+    escapedChars++;
+    if (escapedChars >= 100_000) break;
+  }
+  return {
+    minified: longestLine > 1_000 && averageLine > 200,
+    longestLine,
+    lines: lines.lineCount,
+    hexIdentifiers,
+    stringArray,
+    escapedChars,
+    sourceMap: /\/\/[#@] ?sourceMappingURL=/.test(text.slice(-4_096)),
+  };
+}

@@ -1,0 +1,35 @@
+import { FactExtractor, fileSignals } from './extract.js';
+import { LineIndex } from './line-index.js';
+import type { JsFileFacts } from './model.js';
+import { parseJavaScript } from './parse.js';
+import { tokenFacts } from './token-fallback.js';
+
+/** Parses one file once and extracts its facts; a file no parser accepts is read token by token instead. */
+export function jsFileFacts(path: string, text: string): JsFileFacts {
+  const lines = new LineIndex(text);
+  const parsed = parseJavaScript(text, {
+    typescript: /\.[cm]?tsx?$/i.test(path),
+    jsx: /\.[jt]sx$/i.test(path),
+  });
+  if (parsed.mode !== 'failed') {
+    try {
+      const extracted = new FactExtractor(text, parsed.program).extract(path);
+      const { hexIdentifiers, stringArray, ...facts } = extracted;
+      return {
+        ...facts,
+        parse: parsed.mode,
+        ...(parsed.error ? { parseError: parsed.error } : {}),
+        signals: fileSignals(text, lines, hexIdentifiers, stringArray),
+      };
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      // Fall through: a tree too deep to walk is read as tokens.
+    }
+  }
+  const { hexIdentifiers, ...facts } = tokenFacts(
+    path,
+    text,
+    parsed.mode === 'failed' ? parsed.error : 'tree too deep',
+  );
+  return { ...facts, signals: fileSignals(text, lines, hexIdentifiers, false) };
+}

@@ -1,0 +1,96 @@
+import type { Capability, PackageContents } from '../model.js';
+import { binaryKind, imageTrailer } from './binary.js';
+import { jsFileFacts } from './js-facts.js';
+import type { JsFileFacts, OtherFileFacts } from './model.js';
+import { isDecoder, isDns, isDynamicCode, isExec, isFileRead, isFileWrite, isNetwork } from './names.js';
+
+export interface CodeFacts {
+  js: JsFileFacts[];
+  others: OtherFileFacts[];
+  /** Files whose facts could not be computed, and why. */
+  failures: Array<{ path: string; reason: string }>;
+}
+
+const JS_FILE = /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/i;
+const DECLARATION = /\.d\.[cm]?ts$/i;
+const NETWORK_MODULES = new Set([
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'dgram',
+  'undici',
+  'axios',
+  'got',
+  'fetch',
+  'ws',
+  'request',
+  'needle',
+  'superagent',
+]);
+const EXEC_MODULES = new Set(['child_process', 'child_process.spawn', 'child_process.execFile', 'shelljs']);
+
+/** True when a file should be read as JavaScript: by extension, or an extension-less script with a node shebang. */
+export function isJavaScript(path: string, bytes: Uint8Array): boolean {
+  if (DECLARATION.test(path)) return false;
+  if (JS_FILE.test(path)) return binaryKind(bytes) === undefined;
+  if (/\.[a-z0-9]+$/i.test(path.split('/').pop() ?? '')) return false;
+  const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
+  return /^#!.*\bnode\b/.test(head);
+}
+
+/** Reads every file of a package once: JavaScript into facts, everything else checked for binaries and hidden payloads. */
+export function codeFacts(contents: PackageContents): CodeFacts {
+  const js: JsFileFacts[] = [];
+  const others: OtherFileFacts[] = [];
+  const failures: CodeFacts['failures'] = [];
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  for (const file of contents.files.values()) {
+    if (!file.bytes) continue;
+    if (isJavaScript(file.path, file.bytes)) {
+      try {
+        js.push(jsFileFacts(file.path, decoder.decode(file.bytes)));
+      } catch (error) {
+        failures.push({ path: file.path, reason: (error as Error).message });
+      }
+      continue;
+    }
+    const binary = binaryKind(file.bytes);
+    const trailer = imageTrailer(file.path, file.bytes);
+    if (binary || trailer) {
+      others.push({
+        path: file.path,
+        size: file.size,
+        ...(binary ? { binary } : {}),
+        ...(trailer ? { imageTrailer: trailer } : {}),
+      });
+    }
+  }
+  return { js, others, failures };
+}
+
+/** What the code uses, like a phone app's permission list. */
+export function codeCapabilities(facts: CodeFacts): Capability[] {
+  const capabilities = new Set<Capability>();
+  for (const file of facts.js) {
+    for (const use of file.imports) {
+      if (NETWORK_MODULES.has(use.module)) capabilities.add('network');
+      if (EXEC_MODULES.has(use.module)) capabilities.add('child-process');
+      if (use.module === 'vm') capabilities.add('dynamic-code');
+      if (use.module === 'dns') capabilities.add('network');
+    }
+    for (const call of file.calls) {
+      if (isNetwork(call.callee) || isDns(call.callee)) capabilities.add('network');
+      if (isExec(call.callee)) capabilities.add('child-process');
+      if (isFileRead(call.callee)) capabilities.add('fs-read');
+      if (isFileWrite(call.callee)) capabilities.add('fs-write');
+      if (isDynamicCode(call.callee) && !/^set(?:Timeout|Interval)$/.test(call.callee))
+        capabilities.add('dynamic-code');
+      if (isDecoder(call.callee) && call.callee.startsWith('crypto.')) capabilities.add('dynamic-code');
+    }
+    if (file.valueRefs.length > 0) capabilities.add('dynamic-code');
+    if (file.accesses.length > 0) capabilities.add('env');
+  }
+  return [...capabilities];
+}
