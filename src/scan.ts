@@ -4,6 +4,7 @@ import { CHECKS } from './checks/index.js';
 import { errorMessage } from './errors.js';
 import { manifestCapabilities } from './facts/capabilities.js';
 import { parseManifest } from './facts/manifest.js';
+import { codeCapabilities, codeFacts } from './facts/package-facts.js';
 import type { ReadLimits } from './fetch/limits.js';
 import { fetchPackage } from './fetch/tarball.js';
 import {
@@ -91,12 +92,14 @@ export function analysePackage(
   if (!parsed.manifest)
     return incompleteReport(node, 'EMANIFEST', parsed.error ?? 'package.json is unreadable');
 
+  const code = codeFacts(contents);
   const ctx: CheckContext = {
     name: node.name,
     version: node.version,
     manifest: parsed.manifest,
     manifestText: parsed.text,
     contents,
+    code,
     dependencyPaths: node.paths,
     readText,
   };
@@ -109,13 +112,17 @@ export function analysePackage(
       failures.push(`${check.id}: ${errorMessage(error)}`);
     }
   }
+  for (const failure of code.failures) failures.push(`${failure.path}: ${failure.reason}`);
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const report: PackageReport = {
     name: node.name,
     version: node.version,
     integrity: node.integrity,
     paths: node.paths,
-    capabilities: sortCapabilities(manifestCapabilities(parsed.manifest, contents)),
+    capabilities: sortCapabilities([
+      ...manifestCapabilities(parsed.manifest, contents),
+      ...codeCapabilities(code),
+    ]),
     findings,
   };
   if (failures.length > 0) {

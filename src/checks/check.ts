@@ -1,4 +1,5 @@
 import type { PackageManifest } from '../facts/manifest.js';
+import type { CodeFacts } from '../facts/package-facts.js';
 import type { Confidence, Finding, FindingLocation, PackageContents } from '../model.js';
 import type { Severity } from '../severity.js';
 
@@ -11,6 +12,8 @@ export interface CheckContext {
   /** Raw text of package.json, for locating keys by line. */
   manifestText: string | null;
   contents: PackageContents;
+  /** Every file read once: JavaScript as facts, other files checked for binaries and hidden payloads. */
+  code: CodeFacts;
   dependencyPaths: string[][];
   /** Text of a file in the package, or undefined when absent or not kept. */
   readText(path: string): string | undefined;

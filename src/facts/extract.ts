@@ -7,6 +7,7 @@ import type {
   FileSignals,
   JsFileFacts,
   ModuleUse,
+  ObjectFact,
   Origin,
   Position,
   StringFact,
@@ -24,6 +25,7 @@ import {
   normalizeModule,
 } from './names.js';
 import type { EsNode } from './parse.js';
+import { Scopes } from './scopes.js';
 import { sensitivePathsIn } from './sensitive-paths.js';
 
 /** What a variable holds, as far as a single file-wide pass can tell (shadowing is ignored on purpose). */
@@ -33,9 +35,12 @@ interface Binding {
   origins: Set<Origin>;
   /** The value is (or is built from) a credential or wallet path: `join(homedir(), '.npmrc')`. */
   sensitivePath?: boolean;
+  /** A small function returning one expression (`function e(r) { return ... }`), for folding calls to it. */
+  fn?: { params: string[]; body: EsNode };
 }
 
-const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'bigint', 'value']);
+const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'bigint']);
+const ITERATION = new Set(['forEach', 'map', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then']);
 const FUNCTION_TYPES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
 const MAX_STRINGS = 20_000;
 const MAX_SUBTREE = 3_000;
@@ -75,8 +80,9 @@ function subtree(root: EsNode, limit = Number.POSITIVE_INFINITY): EsNode[] {
  * into each argument, environment access, global hooks, and every string (literal or folded).
  */
 export class FactExtractor implements ConstantLookup {
-  private readonly bindings = new Map<string, Binding>();
-  private readonly networkParams = new Set<string>();
+  /** Bindings per scope (function or program), then per name. */
+  private readonly bindings = new Map<EsNode, Map<string, Binding>>();
+  private readonly scopes: Scopes;
   private readonly networkCallbacks = new Set<EsNode>();
   private readonly parents = new Map<EsNode, EsNode>();
   private readonly nodes: EsNode[];
@@ -86,19 +92,105 @@ export class FactExtractor implements ConstantLookup {
   constructor(
     private readonly text: string,
     private readonly program: EsNode,
+    private readonly moduleConstant?: (specifier: string) => Folded | undefined,
   ) {
     this.lines = new LineIndex(text);
     this.nodes = subtree(program);
     for (const node of this.nodes) for (const child of childrenOf(node)) this.parents.set(child, node);
+    this.scopes = new Scopes(program, this.nodes, this.parents);
+    for (const node of this.nodes) this.collectFunction(node);
   }
 
-  constantOf(name: string): Folded | undefined {
-    return this.bindings.get(name)?.constant;
+  /** The binding of `name` as seen at `at`, honouring function scopes; created on demand when asked. */
+  private bindingAt(name: string, at: EsNode, create = false): Binding | undefined {
+    const scope = this.scopes.resolve(name, at);
+    let table = this.bindings.get(scope);
+    if (!table) {
+      if (!create) return undefined;
+      table = new Map();
+      this.bindings.set(scope, table);
+    }
+    let binding = table.get(name);
+    if (!binding && create) {
+      binding = { origins: new Set() };
+      table.set(name, binding);
+    }
+    return binding;
   }
 
-  extract(
-    path: string,
-  ): Omit<JsFileFacts, 'parse' | 'parseError' | 'signals'> & {
+  private collectFunction(node: EsNode): void {
+    let id: EsNode | undefined;
+    let fn: EsNode | undefined;
+    if (node.type === 'FunctionDeclaration' && (node.id as EsNode | null)?.type === 'Identifier') {
+      id = node.id as EsNode;
+      fn = node;
+    } else if (node.type === 'VariableDeclarator' && (node.id as EsNode).type === 'Identifier') {
+      const init = node.init as EsNode | null;
+      if (init && (init.type === 'FunctionExpression' || init.type === 'ArrowFunctionExpression')) {
+        id = node.id as EsNode;
+        fn = init;
+      }
+    }
+    if (!id || !fn) return;
+    const params = fn.params as EsNode[];
+    if (!params.every((param) => param.type === 'Identifier')) return;
+    let body = fn.body as EsNode;
+    if (body.type === 'BlockStatement') {
+      const statements = body.body as EsNode[];
+      if (statements.length !== 1 || statements[0]?.type !== 'ReturnStatement') return;
+      body = statements[0].argument as EsNode;
+      if (!body) return;
+    }
+    // A function declaration's name lives in the enclosing scope: resolve it from the declaration itself.
+    const binding = this.bindingAt(id.name as string, node.type === 'FunctionDeclaration' ? node : id, true);
+    if (binding) binding.fn = { params: params.map((param) => param.name as string), body };
+  }
+
+  constantOf(name: string, at?: EsNode): Folded | undefined {
+    return this.bindingAt(name, at ?? this.program)?.constant;
+  }
+
+  /**
+   * `e('2e2f74...')` where `function e(r) { return Buffer.from(r, 'hex').toString() }`: small local
+   * functions that return one expression are folded with their arguments (obfuscators' decoders), and
+   * `require('./data')` folds to what that package file exports when it is a constant.
+   */
+  callConstant(call: EsNode, depth: number): Folded | undefined {
+    const callee = call.callee as EsNode;
+    if (callee.type !== 'Identifier' || depth > 30) return undefined;
+    const name = callee.name as string;
+    const args = call.arguments as EsNode[];
+    if (this.refOf(callee) === 'require') {
+      const specifier = fold(args[0], this, depth + 1)?.value;
+      if (typeof specifier !== 'string' || !specifier.startsWith('.')) return undefined;
+      return this.moduleConstant?.(specifier);
+    }
+    const fn = this.bindingAt(name, callee)?.fn;
+    if (!fn || fn.params.length < args.length) return undefined;
+    const values = new Map<string, Folded>();
+    for (let i = 0; i < args.length; i++) {
+      const value = fold(args[i], this, depth + 1);
+      if (!value) return undefined;
+      values.set(fn.params[i] as string, value);
+    }
+    const scope: ConstantLookup = {
+      constantOf: (param, at) => values.get(param) ?? this.constantOf(param, at),
+      callConstant: (inner, innerDepth) => this.callConstant(inner, innerDepth),
+    };
+    return fold(fn.body, scope, depth + 1);
+  }
+
+  /** What `module.exports = <constant>` makes this file export, for files that require it. */
+  exportsConstant(): Folded | undefined {
+    for (const node of this.nodes) {
+      if (node.type !== 'AssignmentExpression' || node.operator !== '=') continue;
+      if (this.refOf(node.left as EsNode) !== 'module.exports') continue;
+      return fold(node.right as EsNode, this);
+    }
+    return undefined;
+  }
+
+  extract(path: string): Omit<JsFileFacts, 'parse' | 'parseError' | 'signals'> & {
     hexIdentifiers: number;
     stringArray: boolean;
   } {
@@ -109,6 +201,7 @@ export class FactExtractor implements ConstantLookup {
     const assignments: AssignmentFact[] = [];
     const strings: StringFact[] = [];
     const valueRefs: JsFileFacts['valueRefs'] = [];
+    const objects: ObjectFact[] = [];
     let hexIdentifiers = 0;
     let stringArray = false;
 
@@ -187,16 +280,38 @@ export class FactExtractor implements ConstantLookup {
           });
           break;
         }
+        case 'ObjectExpression': {
+          const object = this.emailObject(node);
+          if (object && objects.length < 1_000) objects.push(object);
+          break;
+        }
         case 'AssignmentExpression': {
           const left = node.left as EsNode;
           if (left.type !== 'MemberExpression') break;
+          const key = left.computed
+            ? fold(left.property as EsNode, this)?.value
+            : (left.property as EsNode).name;
+          const assigned = fold(node.right as EsNode, this)?.value;
+          if (
+            typeof key === 'string' &&
+            typeof assigned === 'string' &&
+            assigned.includes('@') &&
+            objects.length < 1_000
+          ) {
+            objects.push({ properties: { [key]: assigned }, via: 'assignment', ...this.at(node) });
+          }
           const target = this.refOf(left);
           if (target) assignments.push({ target, via: 'assign', ...this.at(node) });
           break;
         }
         case 'Literal':
           if (typeof node.value === 'string' && strings.length < MAX_STRINGS && node.value.length >= 3) {
-            strings.push({ value: node.value.slice(0, MAX_STRING_KEPT), derived: false, ...this.at(node) });
+            strings.push({
+              value: node.value.slice(0, MAX_STRING_KEPT),
+              derived: false,
+              decoded: false,
+              ...this.at(node),
+            });
           }
           break;
         case 'TemplateLiteral':
@@ -206,13 +321,23 @@ export class FactExtractor implements ConstantLookup {
           if (parent && (parent.type === 'BinaryExpression' || parent.type === 'TemplateLiteral')) break;
           const folded = fold(node, this);
           if (typeof folded?.value === 'string' && folded.value.length >= 3) {
-            strings.push({ value: folded.value.slice(0, MAX_STRING_KEPT), derived: true, ...this.at(node) });
+            strings.push({
+              value: folded.value.slice(0, MAX_STRING_KEPT),
+              derived: true,
+              decoded: folded.decoded,
+              ...this.at(node),
+            });
           } else if (node.type === 'TemplateLiteral') {
             // Partly dynamic templates still name hosts and paths in their constant parts.
             for (const quasi of node.quasis as EsNode[]) {
               const cooked = (quasi.value as { cooked?: string })?.cooked;
               if (cooked && cooked.length >= 3)
-                strings.push({ value: cooked.slice(0, MAX_STRING_KEPT), derived: false, ...this.at(quasi) });
+                strings.push({
+                  value: cooked.slice(0, MAX_STRING_KEPT),
+                  derived: false,
+                  decoded: false,
+                  ...this.at(quasi),
+                });
             }
           }
           break;
@@ -245,6 +370,7 @@ export class FactExtractor implements ConstantLookup {
       accesses,
       assignments,
       strings,
+      objects,
       valueRefs,
       hexIdentifiers,
       stringArray,
@@ -261,9 +387,32 @@ export class FactExtractor implements ConstantLookup {
       if (parent?.type === 'MemberExpression' && parent.object === node) continue;
       const folded = fold(node, this);
       if (typeof folded?.value === 'string' && folded.value.length >= 3) {
-        strings.push({ value: folded.value.slice(0, MAX_STRING_KEPT), derived: true, ...this.at(node) });
+        strings.push({
+          value: folded.value.slice(0, MAX_STRING_KEPT),
+          derived: true,
+          decoded: folded.decoded,
+          ...this.at(node),
+        });
       }
     }
+  }
+
+  /** An object literal with an email-like constant, keys and constant values kept. */
+  private emailObject(node: EsNode): ObjectFact | undefined {
+    const properties: ObjectFact['properties'] = {};
+    let hasEmail = false;
+    for (const property of (node.properties as EsNode[]).slice(0, 60)) {
+      if (property.type !== 'Property') continue;
+      const keyNode = property.key as EsNode;
+      const key = property.computed ? fold(keyNode, this)?.value : (keyNode.name ?? keyNode.value);
+      if (typeof key !== 'string') continue;
+      const folded = fold(property.value as EsNode, this)?.value;
+      const value = typeof folded === 'string' ? folded : Array.isArray(folded) ? folded.map(String) : null;
+      if ((typeof value === 'string' ? [value] : (value ?? [])).some((item) => item.includes('@')))
+        hasEmail = true;
+      properties[key] = value;
+    }
+    return hasEmail ? { properties, via: 'literal', ...this.at(node) } : undefined;
   }
 
   private at(node: EsNode): Position {
@@ -337,7 +486,7 @@ export class FactExtractor implements ConstantLookup {
     switch (node.type) {
       case 'Identifier': {
         const name = node.name as string;
-        const binding = this.bindings.get(name);
+        const binding = this.bindingAt(name, node);
         if (binding?.ref !== undefined) return binding.ref;
         if (GLOBAL_ROOTS.has(name)) return '';
         return KNOWN_GLOBALS.has(name) ? name : undefined;
@@ -386,6 +535,11 @@ export class FactExtractor implements ConstantLookup {
       }
       case 'LogicalExpression':
         return this.refOf(node.left as EsNode, depth + 1) ?? this.refOf(node.right as EsNode, depth + 1);
+      case 'ConditionalExpression':
+        // `typeof window !== 'undefined' ? window : globalThis`
+        return (
+          this.refOf(node.consequent as EsNode, depth + 1) ?? this.refOf(node.alternate as EsNode, depth + 1)
+        );
       default:
         return undefined;
     }
@@ -396,13 +550,12 @@ export class FactExtractor implements ConstantLookup {
     for (let round = 0; round < 4; round++) {
       let changed = false;
       const bind = (
-        name: string,
+        id: EsNode,
         ref: string | undefined,
         constant: Folded | undefined,
         origins: Set<Origin>,
       ) => {
-        const existing = this.bindings.get(name) ?? { origins: new Set<Origin>() };
-        if (!this.bindings.has(name)) this.bindings.set(name, existing);
+        const existing = this.bindingAt(id.name as string, id, true) as Binding;
         if (ref !== undefined && existing.ref === undefined) {
           existing.ref = ref;
           changed = true;
@@ -417,6 +570,7 @@ export class FactExtractor implements ConstantLookup {
             changed = true;
           }
         }
+        return existing;
       };
       this.originCache.clear();
       for (const node of this.nodes) {
@@ -428,9 +582,8 @@ export class FactExtractor implements ConstantLookup {
           const init = (node.type === 'VariableDeclarator' ? node.init : node.right) as EsNode | undefined;
           if (!init) continue;
           if (target.type === 'Identifier') {
-            bind(target.name as string, this.refOf(init), fold(init, this), this.originsOf(init));
-            const binding = this.bindings.get(target.name as string);
-            if (binding && !binding.sensitivePath && this.namesSensitivePath(init)) {
+            const binding = bind(target, this.refOf(init), fold(init, this), this.originsOf(init));
+            if (!binding.sensitivePath && this.namesSensitivePath(init)) {
               binding.sensitivePath = true;
               changed = true;
             }
@@ -446,7 +599,7 @@ export class FactExtractor implements ConstantLookup {
               if (value.type === 'AssignmentPattern') value = value.left as EsNode;
               if (value.type !== 'Identifier' || typeof key !== 'string') continue;
               bind(
-                value.name as string,
+                value,
                 base === undefined ? undefined : base === '' ? key : `${base}.${key}`,
                 undefined,
                 origins,
@@ -456,7 +609,7 @@ export class FactExtractor implements ConstantLookup {
         } else if (node.type === 'ImportDeclaration') {
           const module = normalizeModule(String((node.source as EsNode).value));
           for (const specifier of node.specifiers as EsNode[]) {
-            const local = (specifier.local as EsNode).name as string;
+            const local = specifier.local as EsNode;
             if (specifier.type === 'ImportSpecifier') {
               const imported = (specifier.imported as EsNode).name ?? (specifier.imported as EsNode).value;
               bind(local, `${module}.${String(imported)}`, undefined, new Set());
@@ -473,23 +626,41 @@ export class FactExtractor implements ConstantLookup {
     this.originCache.clear();
   }
 
-  /** Functions passed to a network call, or to a method of something received from the network, get network-tainted parameters. */
+  /**
+   * Functions passed to a network call (or to a method of a response) get network-tainted parameters;
+   * functions passed to `forEach`/`map`/... of tainted data get that data's origins.
+   */
   private markNetworkCallbacks(call: EsNode): boolean {
     const callee = call.callee as EsNode;
     const ref = this.refOf(callee);
+    const inherited = new Set<Origin>();
     let network = ref !== undefined && isNetwork(canonicalCallee(ref));
-    if (!network && callee.type === 'MemberExpression') {
-      network = this.originsOf(callee.object as EsNode).has('network');
+    if (callee.type === 'MemberExpression') {
+      const objectOrigins = this.originsOf(callee.object as EsNode);
+      if (objectOrigins.has('network')) network = true;
+      const method = (callee.property as EsNode).name;
+      if (typeof method === 'string' && ITERATION.has(method))
+        for (const origin of objectOrigins) inherited.add(origin);
     }
-    if (!network) return false;
+    if (network) inherited.add('network');
+    if (inherited.size === 0) return false;
     let changed = false;
     for (const arg of call.arguments as EsNode[]) {
-      if (!FUNCTION_TYPES.has(arg.type) || this.networkCallbacks.has(arg)) continue;
-      this.networkCallbacks.add(arg);
-      changed = true;
+      if (!FUNCTION_TYPES.has(arg.type)) continue;
+      if (network && !this.networkCallbacks.has(arg)) {
+        this.networkCallbacks.add(arg);
+        changed = true;
+      }
       for (const param of arg.params as EsNode[]) {
         for (const name of subtree(param, 50)) {
-          if (name.type === 'Identifier') this.networkParams.add(name.name as string);
+          if (name.type !== 'Identifier') continue;
+          const origins = (this.bindingAt(name.name as string, name, true) as Binding).origins;
+          for (const origin of inherited) {
+            if (!origins.has(origin)) {
+              origins.add(origin);
+              changed = true;
+            }
+          }
         }
       }
     }
@@ -520,8 +691,7 @@ export class FactExtractor implements ConstantLookup {
       switch (node.type) {
         case 'Identifier': {
           const name = node.name as string;
-          for (const origin of this.bindings.get(name)?.origins ?? []) origins.add(origin);
-          if (this.networkParams.has(name)) origins.add('network');
+          for (const origin of this.bindingAt(name, node)?.origins ?? []) origins.add(origin);
           break;
         }
         case 'MemberExpression': {
@@ -529,6 +699,12 @@ export class FactExtractor implements ConstantLookup {
           if (ref === 'process.env') {
             const parent = this.parents.get(node);
             origins.add(parent?.type === 'MemberExpression' && parent.object === node ? 'env' : 'env-all');
+          } else if (
+            ref === undefined &&
+            node.computed &&
+            this.refOf(node.object as EsNode) === 'process.env'
+          ) {
+            origins.add('env'); // process.env[name]
           }
           break;
         }
@@ -570,13 +746,35 @@ export class FactExtractor implements ConstantLookup {
       )
         return true;
       if (part.type === 'Identifier') {
-        const binding = this.bindings.get(part.name as string);
+        const binding = this.bindingAt(part.name as string, part);
         if (binding?.sensitivePath) return true;
         const constant = binding?.constant?.value;
         if (typeof constant === 'string' && sensitivePathsIn(constant).length > 0) return true;
       }
     }
     return false;
+  }
+
+  /** The constant parts of a concatenation or template, `…` standing for what is not constant. */
+  private partial(node: EsNode, depth: number): string {
+    if (depth > 30) return '…';
+    const folded = fold(node, this);
+    if (folded && !Array.isArray(folded.value)) return String(folded.value);
+    if (node.type === 'BinaryExpression' && node.operator === '+') {
+      return this.partial(node.left as EsNode, depth + 1) + this.partial(node.right as EsNode, depth + 1);
+    }
+    if (node.type === 'TemplateLiteral') {
+      const quasis = node.quasis as EsNode[];
+      const expressions = node.expressions as EsNode[];
+      return quasis
+        .map(
+          (quasi, i) =>
+            ((quasi.value as { cooked?: string })?.cooked ?? '') +
+            (i < expressions.length ? this.partial(expressions[i] as EsNode, depth + 1) : ''),
+        )
+        .join('');
+    }
+    return '…';
   }
 
   /** An argument as checks see it: its constant value, where it comes from, what it references. */
@@ -590,8 +788,10 @@ export class FactExtractor implements ConstantLookup {
         if (ref) refs.add(canonicalCallee(ref));
       }
     }
+    const pattern = folded === undefined ? this.partial(target, 0) : undefined;
     const fact: ValueFact = {
       ...(typeof folded?.value === 'string' ? { value: folded.value.slice(0, MAX_STRING_KEPT) } : {}),
+      ...(pattern !== undefined && pattern !== '…' ? { pattern: pattern.slice(0, MAX_STRING_KEPT) } : {}),
       decoded: folded?.decoded ?? false,
       origins: [...this.originsOf(target)],
       refs: [...refs].slice(0, 50),

@@ -8,7 +8,10 @@ export interface Folded {
 
 /** What folding needs to know about names: the constant a variable holds, if any. */
 export interface ConstantLookup {
-  constantOf(name: string): Folded | undefined;
+  /** The constant a name holds as seen at `at` (scopes differ: minified code reuses short names). */
+  constantOf(name: string, at?: EsNode): Folded | undefined;
+  /** Constants that need more than one expression: a local decoder function, a required data file. */
+  callConstant?(call: EsNode, depth: number): Folded | undefined;
 }
 
 const MAX_DEPTH = 40;
@@ -73,7 +76,7 @@ export function fold(expression: EsNode | undefined, names: ConstantLookup, dept
       }
     }
     case 'Identifier':
-      return names.constantOf(expression.name as string);
+      return names.constantOf(expression.name as string, expression);
     case 'ArrayExpression': {
       const values: Array<string | number> = [];
       let decoded = false;
@@ -144,6 +147,8 @@ function calleeName(callee: EsNode): string | undefined {
 
 function foldCall(call: EsNode, names: ConstantLookup, depth: number): Folded | undefined {
   const next = (child: unknown) => fold(node(child), names, depth + 1);
+  const special = names.callConstant?.(call, depth);
+  if (special) return special;
   const callee = call.callee as EsNode;
   const args = call.arguments as EsNode[];
   const name = calleeName(callee);
@@ -283,7 +288,7 @@ function applyMethod(target: Folded, method: string, args: Array<Folded | undefi
           method === 'replace'
             ? text.replace(pattern, () => replacement)
             : text.split(pattern).join(replacement),
-        decoded: true,
+        decoded,
       });
     }
     default:

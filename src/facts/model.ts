@@ -28,6 +28,8 @@ export interface ValueFact {
   value?: string;
   /** The constant involved decoding (base64, hex, char codes, reversal). */
   decoded: boolean;
+  /** When not wholly constant: the constant parts with `…` for the rest (`curl http://x/a -o …`). */
+  pattern?: string;
   origins: Origin[];
   /** Canonical names referenced inside the expression (`process.env`, `os.homedir`...). */
   refs: string[];
@@ -65,10 +67,19 @@ export interface AssignmentFact extends Position {
   via: 'assign' | 'defineProperty';
 }
 
+/** An object literal (or a property assignment) holding an email-like constant: mail messages, mostly. */
+export interface ObjectFact extends Position {
+  /** Every key; the value when it is a constant string (or array of constants). */
+  properties: Record<string, string | string[] | null>;
+  via: 'literal' | 'assignment';
+}
+
 export interface StringFact extends Position {
   value: string;
-  /** Came out of decoding or folding rather than standing as one literal. */
+  /** Came out of folding (concatenation, templates, joins) rather than standing as one literal. */
   derived: boolean;
+  /** Came out of decoding: base64, hex, char codes, reversal. */
+  decoded: boolean;
 }
 
 export interface FileSignals {
@@ -97,6 +108,7 @@ export interface JsFileFacts {
   accesses: AccessFact[];
   assignments: AssignmentFact[];
   strings: StringFact[];
+  objects: ObjectFact[];
   /** Builtins used as values rather than called: `.then(eval)`, `const e = eval`. */
   valueRefs: Array<Position & { name: string }>;
   signals: FileSignals;

@@ -1,6 +1,8 @@
+import { posix } from 'node:path';
 import type { Capability, PackageContents } from '../model.js';
 import { binaryKind, imageTrailer } from './binary.js';
-import { jsFileFacts } from './js-facts.js';
+import type { Folded } from './fold.js';
+import { exportsConstant, jsFileFacts, type ModuleConstants } from './js-facts.js';
 import type { JsFileFacts, OtherFileFacts } from './model.js';
 import { isDecoder, isDns, isDynamicCode, isExec, isFileRead, isFileWrite, isNetwork } from './names.js';
 
@@ -46,11 +48,12 @@ export function codeFacts(contents: PackageContents): CodeFacts {
   const others: OtherFileFacts[] = [];
   const failures: CodeFacts['failures'] = [];
   const decoder = new TextDecoder('utf-8', { fatal: false });
+  const modulesFor = packageModuleConstants(contents, decoder);
   for (const file of contents.files.values()) {
     if (!file.bytes) continue;
     if (isJavaScript(file.path, file.bytes)) {
       try {
-        js.push(jsFileFacts(file.path, decoder.decode(file.bytes)));
+        js.push(jsFileFacts(file.path, decoder.decode(file.bytes), modulesFor(file.path)));
       } catch (error) {
         failures.push({ path: file.path, reason: (error as Error).message });
       }
@@ -68,6 +71,54 @@ export function codeFacts(contents: PackageContents): CodeFacts {
     }
   }
   return { js, others, failures };
+}
+
+const RESOLVE_SUFFIXES = ['', '.js', '.cjs', '.json', '/index.js'];
+
+/**
+ * Constants exported by the package's own files, for `require('./test/data')` in another file (the
+ * flatmap-stream payload hid its strings in a data file). Computed lazily, once per file, cycle-safe.
+ */
+function packageModuleConstants(
+  contents: PackageContents,
+  decoder: { decode(bytes: Uint8Array): string },
+): (from: string) => ModuleConstants {
+  const memo = new Map<string, Folded | undefined | 'pending'>();
+  const load = (path: string): Folded | undefined => {
+    const known = memo.get(path);
+    if (known === 'pending') return undefined;
+    if (memo.has(path)) return known;
+    memo.set(path, 'pending');
+    const bytes = contents.files.get(path)?.bytes;
+    let value: Folded | undefined;
+    if (bytes && bytes.byteLength <= 1_000_000) {
+      const text = decoder.decode(bytes);
+      value = path.endsWith('.json') ? jsonConstant(text) : exportsConstant(path, text, resolverFrom(path));
+    }
+    memo.set(path, value);
+    return value;
+  };
+  const resolverFrom =
+    (from: string): ModuleConstants =>
+    (specifier) => {
+      const base = posix.normalize(posix.join(posix.dirname(from), specifier));
+      const target = RESOLVE_SUFFIXES.map((suffix) => base + suffix).find((path) => contents.files.has(path));
+      return target ? load(target) : undefined;
+    };
+  return resolverFrom;
+}
+
+function jsonConstant(text: string): Folded | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'string') return { value, decoded: false };
+    if (Array.isArray(value) && value.every((item) => typeof item === 'string' || typeof item === 'number')) {
+      return { value: value as Array<string | number>, decoded: false };
+    }
+  } catch {
+    // not JSON data: nothing to fold
+  }
+  return undefined;
 }
 
 /** What the code uses, like a phone app's permission list. */

@@ -94,7 +94,7 @@ export function tokenFacts(
         j += 2;
       }
       if (value.length >= 3 && strings.length < 20_000)
-        strings.push({ value: value.slice(0, 4096), derived: j > i, ...at(token.offset) });
+        strings.push({ value: value.slice(0, 4096), derived: j > i, decoded: false, ...at(token.offset) });
       continue;
     }
     if (token.kind !== 'id') continue;
@@ -207,6 +207,7 @@ export function tokenFacts(
     accesses,
     assignments: [],
     strings,
+    objects: [],
     valueRefs: [],
     hexIdentifiers,
   };

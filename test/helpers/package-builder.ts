@@ -1,5 +1,6 @@
 import type { CheckContext } from '../../src/checks/check.js';
 import { parseManifest } from '../../src/facts/manifest.js';
+import { codeFacts } from '../../src/facts/package-facts.js';
 import type { PackageContents, PackageFile, SkippedEntry } from '../../src/model.js';
 
 /** An in-memory package for check tests: file path → text. package.json may be given as an object. */
@@ -39,6 +40,7 @@ export function contextOf(spec: PackageSpec): CheckContext {
     manifest: parsed.manifest,
     manifestText: parsed.text,
     contents,
+    code: codeFacts(contents),
     dependencyPaths: [[name]],
     readText: (path) => {
       const bytes = contents.files.get(path)?.bytes;

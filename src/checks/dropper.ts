@@ -1,0 +1,82 @@
+import { isExec, isFileWrite, isNetwork } from '../facts/names.js';
+import { defineCheck, excerpt, type FindingDraft } from './check.js';
+import { argOrigins, at, commandLine, where } from './code-helpers.js';
+
+const NATIVE_LIBRARY = /\.(?:node|so(?:\.\d+)*|dll|dylib|wasm)$/i;
+
+export const dropper = defineCheck({
+  id: 'dropper',
+  title: 'Downloads and runs a program',
+  description: 'Download, write, make executable and run; or start an executable shipped inside the package.',
+  docs: `A dropper fetches a binary (a miner, a remote-access tool), writes it to disk, marks it executable and
+starts it: ua-parser-js 0.7.29 (2021) did exactly this from preinstall. Critical when one file downloads,
+writes and executes (or chmods) what it wrote; high when code starts an executable (ELF, PE, Mach-O) that
+ships inside the package, and medium for such an executable that nothing visibly starts. Native addons
+(.node, .so, .dll) loaded with require are not executables here.`,
+  defaultSeverity: 'critical',
+  run(ctx) {
+    const findings: FindingDraft[] = [];
+    for (const file of ctx.code.js) {
+      const download = file.calls.find((call) => isNetwork(call.callee));
+      const write = file.calls.find(
+        (call) =>
+          isFileWrite(call.callee) &&
+          /write|createWriteStream|copyFile/.test(call.callee) &&
+          (argOrigins(call).has('network') ||
+            call.inNetworkCallback ||
+            /createWriteStream/.test(call.callee)),
+      );
+      const chmod = file.calls.find(
+        (call) =>
+          /^fs\.chmod(?:Sync)?$/.test(call.callee) ||
+          (isExec(call.callee) && /\bchmod\b/.test(commandLine(call) ?? '')),
+      );
+      const run = file.calls.find(
+        (call) => isExec(call.callee) && !/\bchmod\b/.test(commandLine(call) ?? ''),
+      );
+      if (download && write && (chmod || run)) {
+        const last = run ?? chmod ?? write;
+        findings.push({
+          severity: 'critical',
+          message: `Downloads with ${download.written}() (${where(file, download)}), writes it with ${write.written}() (${where(file, write)})${chmod ? `, makes it executable (${where(file, chmod)})` : ''}${run ? ` and starts a process (${where(file, run)})` : ''}.`,
+          location: at(file, last),
+          evidence: excerpt(last.args.map((arg) => arg.text).join(', ')),
+        });
+      }
+    }
+    const executables = ctx.code.others.filter(
+      (other) => other.binary && other.binary !== 'wasm' && !NATIVE_LIBRARY.test(other.path),
+    );
+    for (const executable of executables) {
+      const name = executable.path.split('/').pop() ?? executable.path;
+      const starter = ctx.code.js
+        .flatMap((file) => file.calls.filter((call) => isExec(call.callee)).map((call) => ({ file, call })))
+        .find(({ call }) => call.args.some((arg) => (arg.value ?? arg.text).includes(name)));
+      findings.push(
+        starter
+          ? {
+              severity: 'high',
+              message: `Starts ${executable.path}, a ${(executable.binary ?? '').toUpperCase()} executable shipped in the package (${where(starter.file, starter.call)}).`,
+              location: at(starter.file, starter.call),
+              evidence: excerpt(starter.call.args[0]?.text ?? name),
+            }
+          : {
+              severity: 'medium',
+              message: `Ships ${executable.path}, a ${executable.binary?.toUpperCase()} executable (${executable.size} bytes).`,
+              location: { file: executable.path },
+              confidence: 'low',
+            },
+      );
+    }
+    for (const other of ctx.code.others) {
+      if (!other.imageTrailer) continue;
+      findings.push({
+        severity: 'medium',
+        message: `${other.path} carries ${other.imageTrailer} bytes after the end of the image, room for a hidden payload.`,
+        location: { file: other.path },
+        confidence: 'low',
+      });
+    }
+    return findings;
+  },
+});

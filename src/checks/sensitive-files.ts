@@ -1,0 +1,94 @@
+import type { JsFileFacts, Position } from '../facts/model.js';
+import { isDns, isExec, isFileRead, isNetwork } from '../facts/names.js';
+import { type SensitivePath, sensitivePathsIn } from '../facts/sensitive-paths.js';
+import { defineCheck, excerpt, type FindingDraft } from './check.js';
+import { argOrigins, at, hasNetwork, networkCallsIn, where } from './code-helpers.js';
+
+/** Locations that honest code reads all the time (dotenv, MCP installers): only a flow to a sink counts. */
+const ORDINARY = new Set(['env-file', 'mcp-config']);
+
+interface Mention extends Position {
+  file: JsFileFacts;
+  path: SensitivePath;
+  text: string;
+}
+
+function mentionsIn(file: JsFileFacts): Mention[] {
+  const mentions: Mention[] = [];
+  for (const text of file.strings) {
+    for (const path of sensitivePathsIn(text.value))
+      mentions.push({ file, path, text: text.value, line: text.line, column: text.column });
+  }
+  return mentions;
+}
+
+export const sensitiveFiles = defineCheck({
+  id: 'sensitive-files',
+  title: 'Reads credentials or wallets',
+  description:
+    'Reads of SSH keys, cloud and npm credentials, browser and Discord secrets, wallets, keychains, MCP client configs.',
+  docs: `A "helpful" MCP server or a dependency that reads ~/.ssh, ~/.aws/credentials, ~/.npmrc,
+~/.config/gh, browser Login Data and Cookies, Discord's Local Storage, wallet files or keychains is
+collecting what it needs to take over accounts (eslint-scope 2018 read ~/.npmrc; the nx s1ngularity and
+Shai-Hulud attacks of 2025 swept every credential store). Critical when the contents reach a network, DNS or
+process call; high when a file reads such a path and talks to the network, or when a package sweeps three or
+more kinds of credentials; medium when it reads one kind and the network is used elsewhere in the package.
+Reading .env or MCP client configs is reported only when the contents are sent. Cloud SDKs that read their
+own credential file without sending it elsewhere stay quiet.`,
+  defaultSeverity: 'high',
+  run(ctx) {
+    const findings: FindingDraft[] = [];
+    const packageNetwork = hasNetwork(ctx);
+    const allMentions = ctx.code.js.flatMap((file) =>
+      file.calls.some((call) => isFileRead(call.callee)) ? mentionsIn(file) : [],
+    );
+    const kinds = new Set(
+      allMentions.filter((mention) => !ORDINARY.has(mention.path.id)).map((mention) => mention.path.id),
+    );
+
+    for (const file of ctx.code.js) {
+      const sink = file.calls.find(
+        (call) =>
+          (isNetwork(call.callee) || isDns(call.callee) || isExec(call.callee)) &&
+          argOrigins(call).has('sensitive-file'),
+      );
+      const mentions = allMentions.filter((mention) => mention.file === file);
+      if (sink) {
+        const read = file.calls.find(
+          (call) => isFileRead(call.callee) && mentions.some((mention) => mention.line <= call.line + 3),
+        );
+        const named = mentions[0];
+        findings.push({
+          severity: 'critical',
+          message: `Reads ${named ? `${named.path.label} (${excerpt(named.text, 60)})` : 'credential files'}${read ? ` at ${where(file, read)}` : ''} and sends the contents through ${sink.written}() (${where(file, sink)}).`,
+          location: at(file, sink),
+          evidence: excerpt(sink.args.map((arg) => arg.text).join(', ')),
+        });
+        continue;
+      }
+      const serious = mentions.filter((mention) => !ORDINARY.has(mention.path.id));
+      if (serious.length === 0) continue;
+      const labels = [...new Set(serious.map((mention) => mention.path.label))];
+      const first = serious[0] as Mention;
+      const fileNetwork = networkCallsIn(file)[0];
+      if (fileNetwork || (kinds.size >= 3 && packageNetwork)) {
+        findings.push({
+          severity: 'high',
+          message: `Reads ${labels.join(', ')} (${excerpt(first.text, 60)}, ${where(file, first)})${fileNetwork ? ` and calls ${fileNetwork.written}() in the same file (${where(file, fileNetwork)})` : `; the package sweeps ${kinds.size} kinds of credentials and uses the network`}.`,
+          location: at(file, first),
+          evidence: excerpt(first.text),
+          confidence: 'medium',
+        });
+      } else if (packageNetwork) {
+        findings.push({
+          severity: 'medium',
+          message: `Reads ${labels.join(', ')} (${excerpt(first.text, 60)}); the package also uses the network.`,
+          location: at(file, first),
+          evidence: excerpt(first.text),
+          confidence: 'low',
+        });
+      }
+    }
+    return findings;
+  },
+});
