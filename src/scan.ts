@@ -5,6 +5,7 @@ import { errorMessage } from './errors.js';
 import { manifestCapabilities } from './facts/capabilities.js';
 import { parseManifest } from './facts/manifest.js';
 import { codeCapabilities, codeFacts } from './facts/package-facts.js';
+import { testOnlyFiles } from './facts/reachability.js';
 import type { ReadLimits } from './fetch/limits.js';
 import { fetchPackage } from './fetch/tarball.js';
 import {
@@ -18,7 +19,7 @@ import {
 } from './model.js';
 import type { NpmOptions } from './npm-config.js';
 import { resolveIdealTree } from './resolve/ideal-tree.js';
-import { severityRank } from './severity.js';
+import { atLeast, severityRank } from './severity.js';
 import type { ScanSpec } from './targets/spec.js';
 
 export type ProgressEvent =
@@ -113,6 +114,7 @@ export function analysePackage(
     }
   }
   for (const failure of code.failures) failures.push(`${failure.path}: ${failure.reason}`);
+  capTestFindings(findings, testOnlyFiles(code));
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const report: PackageReport = {
     name: node.name,
@@ -134,6 +136,16 @@ export function analysePackage(
     };
   }
   return report;
+}
+
+/** Code in test files nothing loads never runs for the package's users: at most low. */
+function capTestFindings(findings: Finding[], testOnly: Set<string>): void {
+  for (const finding of findings) {
+    if (!finding.location || !testOnly.has(finding.location.file) || !atLeast(finding.severity, 'medium'))
+      continue;
+    finding.severity = 'low';
+    finding.message = `${finding.message} (In a test file that no package code loads.)`;
+  }
 }
 
 function incompleteReport(node: PackageNode, code: string, reason: string): PackageReport {

@@ -1,7 +1,7 @@
 import { baseDomain, emailsIn } from '../facts/endpoints.js';
 import type { PackageManifest } from '../facts/manifest.js';
 import type { CallFact, JsFileFacts, Origin, Position, ValueFact } from '../facts/model.js';
-import { isDns, isExec, isNetwork } from '../facts/names.js';
+import { isDns, isDynamicCode, isExec, isNetwork } from '../facts/names.js';
 import type { FindingLocation } from '../model.js';
 import type { CheckContext } from './check.js';
 
@@ -11,6 +11,25 @@ export function at(file: JsFileFacts, position: Position): FindingLocation {
 
 export function where(file: JsFileFacts, position: Position): string {
   return `${file.path}:${position.line}`;
+}
+
+/**
+ * Whether a call evaluates code: eval, Function, vm, module._compile; setTimeout/setInterval only when
+ * handed a string (with a function they just schedule it).
+ */
+export function runsCode(call: CallFact): boolean {
+  if (!isDynamicCode(call.callee)) return false;
+  if (!/^set(?:Timeout|Interval)$/.test(call.callee)) return true;
+  const first = call.args[0];
+  return first?.kind === 'literal' || first?.value !== undefined;
+}
+
+/**
+ * A bundle (over 1 MB, or minified over 300 KB) hoists hundreds of modules into one file: names collide and
+ * unrelated code sits side by side, so file-level co-occurrence and multi-step data flow there are weak.
+ */
+export function isBundle(file: JsFileFacts): boolean {
+  return file.size > 1_000_000 || (file.signals.minified && file.size > 300_000);
 }
 
 export function* callsOf(ctx: CheckContext): Generator<{ file: JsFileFacts; call: CallFact }> {

@@ -1,6 +1,7 @@
-import { isExec, isFileWrite, isNetwork } from '../facts/names.js';
+import type { CallFact } from '../facts/model.js';
+import { isExec, isNetwork } from '../facts/names.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
-import { argOrigins, at, commandLine, where } from './code-helpers.js';
+import { argOrigins, at, commandLine, isBundle, where } from './code-helpers.js';
 
 const NATIVE_LIBRARY = /\.(?:node|so(?:\.\d+)*|dll|dylib|wasm)$/i;
 
@@ -18,23 +19,40 @@ ships inside the package, and medium for such an executable that nothing visibly
     const findings: FindingDraft[] = [];
     for (const file of ctx.code.js) {
       const download = file.calls.find((call) => isNetwork(call.callee));
-      const write = file.calls.find(
+      if (!download || isBundle(file)) continue;
+      // Written from the download (or a stream a response is piped into), then made executable or run.
+      const writes = file.calls.filter(
         (call) =>
-          isFileWrite(call.callee) &&
-          /write|createWriteStream|copyFile/.test(call.callee) &&
+          /^fs\.(?:writeFile|writeFileSync|createWriteStream|copyFile|copyFileSync)$/.test(call.callee) &&
           (argOrigins(call).has('network') ||
             call.inNetworkCallback ||
             /createWriteStream/.test(call.callee)),
       );
-      const chmod = file.calls.find(
-        (call) =>
-          /^fs\.chmod(?:Sync)?$/.test(call.callee) ||
-          (isExec(call.callee) && /\bchmod\b/.test(commandLine(call) ?? '')),
-      );
-      const run = file.calls.find(
-        (call) => isExec(call.callee) && !/\bchmod\b/.test(commandLine(call) ?? ''),
-      );
-      if (download && write && (chmod || run)) {
+      const mentions = (call: CallFact, path: string) =>
+        call.args.some(
+          (arg) =>
+            arg.text.includes(path) || (arg.elements ?? []).some((element) => element.text.includes(path)),
+        );
+      let chain: { write: CallFact; chmod?: CallFact; run?: CallFact } | undefined;
+      for (const write of writes) {
+        const path = write.args[0]?.text;
+        if (!path || path.length < 2) continue;
+        const chmod = file.calls.find(
+          (call) =>
+            (/^fs\.chmod(?:Sync)?$/.test(call.callee) ||
+              (isExec(call.callee) && /\bchmod\b/.test(commandLine(call) ?? ''))) &&
+            mentions(call, path),
+        );
+        const run = file.calls.find(
+          (call) => isExec(call.callee) && !/\bchmod\b/.test(commandLine(call) ?? '') && mentions(call, path),
+        );
+        if (chmod || run) {
+          chain = { write, ...(chmod ? { chmod } : {}), ...(run ? { run } : {}) };
+          break;
+        }
+      }
+      if (chain) {
+        const { write, chmod, run } = chain;
         const last = run ?? chmod ?? write;
         findings.push({
           severity: 'critical',

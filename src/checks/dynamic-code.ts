@@ -1,10 +1,5 @@
-import { isDynamicCode } from '../facts/names.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
-import { argOrigins, at } from './code-helpers.js';
-
-/** Written names that reach eval without saying so: `global['ev' + 'al']`, `(0, eval)`, `globalThis[atob(..)]`. */
-const PLAIN =
-  /^(?:eval|Function|new Function|vm\.[A-Za-z]+|[A-Za-z_$][\w$]*\.(?:runInThisContext|runInNewContext|runInContext|compileFunction|Script))$/;
+import { argOrigins, at, runsCode } from './code-helpers.js';
 
 export const dynamicCode = defineCheck({
   id: 'dynamic-code',
@@ -22,12 +17,12 @@ payloads are reported by remote-code and encoded-payload.`,
     const findings: FindingDraft[] = [];
     for (const file of ctx.code.js) {
       for (const call of file.calls) {
-        if (!isDynamicCode(call.callee) || /^set(?:Timeout|Interval)$/.test(call.callee)) continue;
+        if (!runsCode(call) || /^set(?:Timeout|Interval)$/.test(call.callee)) continue;
         const first = call.args[0];
         if (!first || first.value !== undefined) continue;
         const origins = argOrigins(call);
         if (origins.has('network') || origins.has('decoded')) continue; // remote-code / encoded-payload
-        const hidden = !PLAIN.test(call.written.replace(/\s+/g, ''));
+        const hidden = call.hidden;
         if (hidden) {
           findings.push({
             severity: 'high',

@@ -1,6 +1,6 @@
-import { isDynamicCode, isExec } from '../facts/names.js';
+import { isExec } from '../facts/names.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
-import { argOrigins, at } from './code-helpers.js';
+import { argOrigins, at, runsCode } from './code-helpers.js';
 
 /** Decoded text that reads as code or a command rather than data (fonts, images, keys). */
 const CODE_LIKE =
@@ -21,8 +21,7 @@ finding.`,
     const findings: FindingDraft[] = [];
     for (const file of ctx.code.js) {
       for (const call of file.calls) {
-        if (!isDynamicCode(call.callee) && !isExec(call.callee) && !call.callee.endsWith('._compile'))
-          continue;
+        if (!runsCode(call) && !isExec(call.callee)) continue;
         const origins = argOrigins(call);
         if (!origins.has('decoded')) continue;
         const keyed = origins.has('env') ? ' with a key from the environment' : '';

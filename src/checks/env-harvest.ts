@@ -1,9 +1,10 @@
 import { isDns, isNetwork } from '../facts/names.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
-import { argOrigins, at, networkCallsIn, where } from './code-helpers.js';
+import { argOrigins, at, isBundle, networkCallsIn, where } from './code-helpers.js';
 
 const SECRET_NAME = /TOKEN|SECRET|PASSW(?:OR)?D|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIAL|AUTH/i;
-const SERIALISE = /JSON\.stringify|Object\.(?:keys|entries|values|assign)|iterated|spread|argument of/;
+/** Uses that copy the values out (names alone, or a child process's env, are not harvesting). */
+const SERIALISE = /JSON\.stringify|Object\.(?:entries|values)|iterated/;
 
 export const envHarvest = defineCheck({
   id: 'env-harvest',
@@ -30,14 +31,17 @@ child process (\`spawn(cmd, { env: process.env })\`) is not a finding.`,
       if (flow) {
         const read = file.accesses.find((access) => access.whole);
         findings.push({
-          severity: 'critical',
+          severity:
+            isBundle(file) && !flow.args.some((arg) => arg.text.includes('process.env'))
+              ? 'medium'
+              : 'critical',
           message: `Sends the whole environment over the network: process.env${read ? ` (${where(file, read)})` : ''} reaches ${flow.written}() (${where(file, flow)}).`,
           location: at(file, flow),
           evidence: excerpt(flow.args.map((arg) => arg.text).join(', ')),
         });
         continue;
       }
-      if (whole && network.length > 0) {
+      if (whole && network.length > 0 && !isBundle(file)) {
         findings.push({
           severity: 'high',
           message: `Serialises the whole environment (${whole.context}) in a file that also calls ${network[0]?.written}() (${where(file, network[0] ?? whole)}).`,

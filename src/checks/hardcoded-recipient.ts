@@ -3,6 +3,7 @@ import type { JsFileFacts, ObjectFact } from '../facts/model.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
 import { at, ownDomains } from './code-helpers.js';
 
+const RESERVED = /^(?:example\.(?:com|net|org)|[\w-]+\.(?:example|test|invalid|localhost|local))$/i;
 const RECIPIENT_KEY = /^(?:to|cc|bcc)$/i;
 const MAIL_FIELDS =
   /^(?:subject|html|text|from|textbody|htmlbody|body|templateid|templatealias|template|attachments|replyto|reply_to|messagestream|personalizations)$/i;
@@ -39,6 +40,7 @@ never a finding.`,
           if (!RECIPIENT_KEY.test(key) || value === null) continue;
           for (const email of (Array.isArray(value) ? value : [value]).flatMap((item) => emailsIn(item))) {
             const domain = baseDomain(email.split('@')[1] ?? '');
+            if (RESERVED.test(domain)) continue; // example.com and friends deliver nowhere
             const foreign = !own.has(domain);
             const hidden = /^b?cc$/i.test(key);
             const severity = hidden ? (foreign ? 'critical' : 'medium') : foreign ? 'medium' : 'low';

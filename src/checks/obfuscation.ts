@@ -51,7 +51,8 @@ those APIs. Minified bundles are not findings.`,
     for (const file of ctx.code.js) {
       const style = obfuscatorStyle(file);
       const apis = dangerousApis(file);
-      if (style) {
+      const strong = file.signals.stringArray && file.signals.hexIdentifiers >= 20;
+      if (style && (strong || apis.length > 0)) {
         // Obfuscator output hides its API calls behind the string array; the array itself still names them.
         const named = file.strings.filter((text) => HIDDEN_API.test(text.value)).map((text) => text.value);
         for (const name of new Set(named)) if (apis.length < 6) apis.push(`"${name}"`);

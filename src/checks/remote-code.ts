@@ -1,6 +1,6 @@
-import { isDynamicCode, isNetwork } from '../facts/names.js';
+import { isNetwork } from '../facts/names.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
-import { argOrigins, at, networkCallsIn, where } from './code-helpers.js';
+import { argOrigins, at, isBundle, networkCallsIn, runsCode, where } from './code-helpers.js';
 
 export const remoteCode = defineCheck({
   id: 'remote-code',
@@ -20,7 +20,7 @@ There is no honest reason for a dependency to do this; remove the package.`,
       const source = network[0];
       const from = source ? ` (downloaded by ${source.written}() at ${where(file, source)})` : '';
       for (const call of file.calls) {
-        if (!isDynamicCode(call.callee)) continue;
+        if (!runsCode(call)) continue;
         const origins = argOrigins(call);
         const dynamicArg = call.args.some((arg) => arg.value === undefined);
         if (origins.has('network') || (call.inNetworkCallback && dynamicArg)) {
@@ -33,6 +33,8 @@ There is no honest reason for a dependency to do this; remove the package.`,
         }
       }
       for (const ref of file.valueRefs) {
+        // `.then(eval)`, `res.on('data', eval)`: handed the data a promise or stream delivers.
+        if (!/\.(?:then|on|once)$/.test(ref.context) || isBundle(file)) continue;
         findings.push({
           severity: 'critical',
           message: `${ref.name} is passed as a callback in a file that downloads data${from}: downloaded text is run as code.`,

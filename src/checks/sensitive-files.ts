@@ -2,7 +2,7 @@ import type { JsFileFacts, Position } from '../facts/model.js';
 import { isDns, isExec, isFileRead, isNetwork } from '../facts/names.js';
 import { type SensitivePath, sensitivePathsIn } from '../facts/sensitive-paths.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
-import { argOrigins, at, hasNetwork, networkCallsIn, where } from './code-helpers.js';
+import { argOrigins, at, hasNetwork, isBundle, networkCallsIn, where } from './code-helpers.js';
 
 /** Locations that honest code reads all the time (dotenv, MCP installers): only a flow to a sink counts. */
 const ORDINARY = new Set(['env-file', 'mcp-config']);
@@ -71,7 +71,7 @@ own credential file without sending it elsewhere stay quiet.`,
       const labels = [...new Set(serious.map((mention) => mention.path.label))];
       const first = serious[0] as Mention;
       const fileNetwork = networkCallsIn(file)[0];
-      if (fileNetwork || (kinds.size >= 3 && packageNetwork)) {
+      if ((fileNetwork && !isBundle(file)) || (kinds.size >= 3 && packageNetwork)) {
         findings.push({
           severity: 'high',
           message: `Reads ${labels.join(', ')} (${excerpt(first.text, 60)}, ${where(file, first)})${fileNetwork ? ` and calls ${fileNetwork.written}() in the same file (${where(file, fileNetwork)})` : `; the package sweeps ${kinds.size} kinds of credentials and uses the network`}.`,

@@ -1,4 +1,4 @@
-import { type ConstantLookup, type Folded, fold } from './fold.js';
+import { type ConstantLookup, type Folded, fold, foldNamedCall } from './fold.js';
 import { LineIndex } from './line-index.js';
 import type {
   AccessFact,
@@ -37,9 +37,14 @@ interface Binding {
   sensitivePath?: boolean;
   /** A small function returning one expression (`function e(r) { return ... }`), for folding calls to it. */
   fn?: { params: string[]; body: EsNode };
+  /** The function a name is bound to, whatever its shape. */
+  fnNode?: EsNode;
+  /** Obtained through a computed key (`global['ev' + 'al']`): the name hides what it holds. */
+  hidden?: boolean;
 }
 
 const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'bigint']);
+const MUTATORS = new Set(['append', 'push', 'unshift', 'set', 'add', 'write']);
 const ITERATION = new Set(['forEach', 'map', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then']);
 const FUNCTION_TYPES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
 const MAX_STRINGS = 20_000;
@@ -50,26 +55,38 @@ function isNode(value: unknown): value is EsNode {
   return !!value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string';
 }
 
-function* childrenOf(node: EsNode): Generator<EsNode> {
-  for (const key in node) {
+const CHILDREN = Symbol('children');
+
+/** A node's child nodes, computed once and kept on the node: every walk below reuses them. */
+function childrenOf(node: EsNode): EsNode[] {
+  const cached = (node as unknown as Record<symbol, EsNode[] | undefined>)[CHILDREN];
+  if (cached) return cached;
+  const children: EsNode[] = [];
+  for (const key of Object.keys(node)) {
     if (SKIP_KEYS.has(key)) continue;
     const value = node[key];
     if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) yield item;
+      for (const item of value) if (isNode(item)) children.push(item);
     } else if (isNode(value)) {
-      yield value;
+      children.push(value);
     }
   }
+  (node as unknown as Record<symbol, EsNode[]>)[CHILDREN] = children;
+  return children;
 }
 
-/** Every node of a subtree, iteratively (hostile nesting cannot overflow the stack), up to `limit`. */
-function subtree(root: EsNode, limit = Number.POSITIVE_INFINITY): EsNode[] {
+/**
+ * Every node of a subtree, iteratively (hostile nesting cannot overflow the stack), up to `limit`;
+ * nodes of the `opaque` types below the root are not entered.
+ */
+function subtree(root: EsNode, limit = Number.POSITIVE_INFINITY, opaque?: ReadonlySet<string>): EsNode[] {
   const out: EsNode[] = [];
   const stack: EsNode[] = [root];
   while (stack.length > 0 && out.length < limit) {
     const node = stack.pop() as EsNode;
     out.push(node);
-    const children = [...childrenOf(node)];
+    if (opaque && node !== root && opaque.has(node.type)) continue;
+    const children = childrenOf(node);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as EsNode);
   }
   return out;
@@ -132,6 +149,8 @@ export class FactExtractor implements ConstantLookup {
       }
     }
     if (!id || !fn) return;
+    const named = this.bindingAt(id.name as string, node.type === 'FunctionDeclaration' ? node : id, true);
+    if (named) named.fnNode = fn;
     const params = fn.params as EsNode[];
     if (!params.every((param) => param.type === 'Identifier')) return;
     let body = fn.body as EsNode;
@@ -165,6 +184,12 @@ export class FactExtractor implements ConstantLookup {
       if (typeof specifier !== 'string' || !specifier.startsWith('.')) return undefined;
       return this.moduleConstant?.(specifier);
     }
+    // An alias of a decoding builtin: `const decode = typeof atob === 'function' ? atob : ...`.
+    const alias = this.bindingAt(name, callee)?.ref;
+    if (alias && alias !== name) {
+      const folded = foldNamedCall(alias, args, (child) => fold(child as EsNode, this, depth + 1));
+      if (folded) return folded;
+    }
     const fn = this.bindingAt(name, callee)?.fn;
     if (!fn || fn.params.length < args.length) return undefined;
     const values = new Map<string, Folded>();
@@ -193,6 +218,7 @@ export class FactExtractor implements ConstantLookup {
   extract(path: string): Omit<JsFileFacts, 'parse' | 'parseError' | 'signals'> & {
     hexIdentifiers: number;
     stringArray: boolean;
+    escapedChars: number;
   } {
     this.resolveBindings();
     const imports: ModuleUse[] = [];
@@ -204,6 +230,7 @@ export class FactExtractor implements ConstantLookup {
     const objects: ObjectFact[] = [];
     let hexIdentifiers = 0;
     let stringArray = false;
+    let escapedChars = 0;
 
     const networkDepth = this.networkDepths();
     for (const node of this.nodes) {
@@ -249,6 +276,9 @@ export class FactExtractor implements ConstantLookup {
             callee: name,
             written: this.excerpt(callee, 80),
             isNew: node.type === 'NewExpression',
+            hidden:
+              isComputedAccess(callee) ||
+              (callee.type === 'Identifier' && !!this.bindingAt(callee.name as string, callee)?.hidden),
             args,
             inNetworkCallback: (networkDepth.get(node) ?? 0) > 0,
             ...this.at(node),
@@ -305,6 +335,11 @@ export class FactExtractor implements ConstantLookup {
           break;
         }
         case 'Literal':
+          if (typeof node.value === 'string' && escapedChars < 100_000) {
+            escapedChars += countEscapes(
+              this.text.slice(node.start, Math.min(node.end, node.start + 100_000)),
+            );
+          }
           if (typeof node.value === 'string' && strings.length < MAX_STRINGS && node.value.length >= 3) {
             strings.push({
               value: node.value.slice(0, MAX_STRING_KEPT),
@@ -345,8 +380,12 @@ export class FactExtractor implements ConstantLookup {
         case 'Identifier': {
           const name = node.name as string;
           if (/^_0x[0-9a-f]{3,}$/i.test(name)) hexIdentifiers++;
-          if ((name === 'eval' || name === 'Function') && this.isValueUse(node))
-            valueRefs.push({ name, ...this.at(node) });
+          if ((name === 'eval' || name === 'Function') && this.isValueUse(node)) {
+            const parent = this.parents.get(node) as EsNode;
+            const context =
+              parent.type === 'CallExpression' ? this.writtenCallee(parent.callee as EsNode) : parent.type;
+            valueRefs.push({ name, context, ...this.at(node) });
+          }
           break;
         }
         case 'ArrayExpression': {
@@ -374,6 +413,7 @@ export class FactExtractor implements ConstantLookup {
       valueRefs,
       hexIdentifiers,
       stringArray,
+      escapedChars,
     };
   }
 
@@ -583,6 +623,10 @@ export class FactExtractor implements ConstantLookup {
           if (!init) continue;
           if (target.type === 'Identifier') {
             const binding = bind(target, this.refOf(init), fold(init, this), this.originsOf(init));
+            if (!binding.hidden && isComputedAccess(init)) {
+              binding.hidden = true;
+              changed = true;
+            }
             if (!binding.sensitivePath && this.namesSensitivePath(init)) {
               binding.sensitivePath = true;
               changed = true;
@@ -619,6 +663,7 @@ export class FactExtractor implements ConstantLookup {
           }
         } else if (node.type === 'CallExpression') {
           changed = this.markNetworkCallbacks(node) || changed;
+          changed = this.taintReceiver(node) || changed;
         }
       }
       if (!changed) break;
@@ -667,6 +712,34 @@ export class FactExtractor implements ConstantLookup {
     return changed;
   }
 
+  /** `form.append('f', loot)`, `parts.push(token)`, `Object.assign(body, env)`: the receiver now holds the data. */
+  private taintReceiver(call: EsNode): boolean {
+    const callee = call.callee as EsNode;
+    const args = call.arguments as EsNode[];
+    let receiver: EsNode | undefined;
+    let sources: EsNode[] = [];
+    if (callee.type === 'MemberExpression' && !callee.computed && MUTATORS.has((callee.property as EsNode).name as string)) {
+      receiver = callee.object as EsNode;
+      sources = args;
+    } else if (this.refOf(callee) === 'Object.assign') {
+      receiver = args[0];
+      sources = args.slice(1);
+    }
+    if (receiver?.type !== 'Identifier') return false;
+    const origins = new Set<Origin>();
+    for (const source of sources) for (const origin of this.originsOf(source)) origins.add(origin);
+    if (origins.size === 0) return false;
+    const binding = this.bindingAt(receiver.name as string, receiver, true) as Binding;
+    let changed = false;
+    for (const origin of origins) {
+      if (!binding.origins.has(origin)) {
+        binding.origins.add(origin);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
   /** For each node, how many network callbacks enclose it. */
   private networkDepths(): Map<EsNode, number> {
     const depths = new Map<EsNode, number>();
@@ -686,8 +759,8 @@ export class FactExtractor implements ConstantLookup {
     const cached = this.originCache.get(root);
     if (cached) return cached;
     const origins = new Set<Origin>();
-    for (const node of subtree(root, MAX_SUBTREE)) {
-      if (node !== root && FUNCTION_TYPES.has(node.type)) continue;
+    // A function value carries no data of its own: do not walk into function bodies.
+    for (const node of subtree(root, MAX_SUBTREE, FUNCTION_TYPES)) {
       switch (node.type) {
         case 'Identifier': {
           const name = node.name as string;
@@ -721,6 +794,19 @@ export class FactExtractor implements ConstantLookup {
           if (isDecoder(callee)) origins.add('decoded');
           if (isExec(callee)) origins.add('command-output');
           if (isNetwork(callee)) origins.add('network');
+          if ((node.callee as EsNode).type === 'Identifier') {
+            const fnNode = this.bindingAt(
+              (node.callee as EsNode).name as string,
+              node.callee as EsNode,
+            )?.fnNode;
+            // `fetchText(url)`, `read(path)`: a local helper returns what it received or read.
+            const effects = fnNode ? this.effectsOf(fnNode) : undefined;
+            if (effects?.network) origins.add('network');
+            if (effects?.fileRead) {
+              origins.add('file');
+              if ((node.arguments as EsNode[]).some((arg) => this.namesSensitivePath(arg))) origins.add('sensitive-file');
+            }
+          }
           if (fold(node, this)?.decoded) origins.add('decoded');
           break;
         }
@@ -732,6 +818,25 @@ export class FactExtractor implements ConstantLookup {
     }
     this.originCache.set(root, origins);
     return origins;
+  }
+
+  private readonly functionEffects = new Map<EsNode, { network: boolean; fileRead: boolean }>();
+
+  /** What a local helper does inside (memoised): makes requests, reads files. Nested functions count. */
+  private effectsOf(fn: EsNode): { network: boolean; fileRead: boolean } {
+    const known = this.functionEffects.get(fn);
+    if (known) return known;
+    const effects = { network: false, fileRead: false };
+    this.functionEffects.set(fn, effects); // recursion guard
+    for (const node of subtree(fn, 20_000)) {
+      if (node.type !== 'CallExpression' && node.type !== 'NewExpression') continue;
+      const ref = this.refOf(node.callee as EsNode);
+      if (ref === undefined) continue;
+      const callee = canonicalCallee(ref);
+      if (isNetwork(callee)) effects.network = true;
+      if (isFileRead(callee)) effects.fileRead = true;
+    }
+    return effects;
   }
 
   /** Whether an expression (a path argument) names a credential or wallet location. */
@@ -794,6 +899,7 @@ export class FactExtractor implements ConstantLookup {
       ...(pattern !== undefined && pattern !== '…' ? { pattern: pattern.slice(0, MAX_STRING_KEPT) } : {}),
       decoded: folded?.decoded ?? false,
       origins: [...this.originsOf(target)],
+      kind: kindOf(target),
       refs: [...refs].slice(0, 50),
       text: this.excerpt(target),
     };
@@ -817,19 +923,49 @@ export class FactExtractor implements ConstantLookup {
   }
 }
 
+function kindOf(node: EsNode): ValueFact['kind'] {
+  if (node.type === 'Literal' || node.type === 'TemplateLiteral') return 'literal';
+  if (FUNCTION_TYPES.has(node.type)) return 'function';
+  if (node.type === 'ObjectExpression') return 'object';
+  if (node.type === 'ArrayExpression') return 'array';
+  if (node.type === 'Identifier') return 'identifier';
+  return 'other';
+}
+
+/** `x['ev' + 'al']`, `x[k]`: a member reached through a computed key that is not a plain literal. */
+function isComputedAccess(node: EsNode): boolean {
+  let current: EsNode | undefined = node;
+  for (let depth = 0; current && depth < 20; depth++) {
+    if (current.type === 'ChainExpression' || current.type === 'ParenthesizedExpression') {
+      current = current.expression as EsNode;
+      continue;
+    }
+    if (current.type !== 'MemberExpression') return false;
+    if (current.computed && (current.property as EsNode).type !== 'Literal') return true;
+    current = current.object as EsNode;
+  }
+  return false;
+}
+
+/** `\xNN` and `\uNNNN` escapes in a piece of source text (string literals only: regexes use them honestly). */
+export function countEscapes(raw: string): number {
+  let count = 0;
+  for (const _ of raw.matchAll(/\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}/g)) {
+    count++;
+    if (count >= 100_000) break;
+  }
+  return count;
+}
+
 export function fileSignals(
   text: string,
   lines: LineIndex,
   hexIdentifiers: number,
   stringArray: boolean,
+  escapedChars: number,
 ): FileSignals {
   const longestLine = lines.longestLine(text.length);
   const averageLine = text.length / Math.max(1, lines.lineCount);
-  let escapedChars = 0;
-  for (const _ of text.matchAll(/\\x[0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}/g)) {
-    escapedChars++;
-    if (escapedChars >= 100_000) break;
-  }
   return {
     minified: longestLine > 1_000 && averageLine > 200,
     longestLine,

@@ -153,6 +153,29 @@ function foldCall(call: EsNode, names: ConstantLookup, depth: number): Folded | 
   const args = call.arguments as EsNode[];
   const name = calleeName(callee);
 
+  const named = name === undefined ? undefined : foldNamedCall(name, args, next);
+  if (named) return named;
+
+  if (callee.type !== 'MemberExpression') return undefined;
+  const method = callee.computed
+    ? next(callee.property)?.value
+    : ((callee.property as EsNode).name as string);
+  if (typeof method !== 'string') return undefined;
+  // `Buffer.from(x, 'base64').toString()`: the buffer folds to its decoded text already.
+  const target = next(callee.object);
+  if (!target) return undefined;
+  return applyMethod(target, method, args.map(next));
+}
+
+/**
+ * Calls of the builtins that decode or build strings, by canonical name. Exported so a caller that resolved
+ * an alias (`const decode = atob`) can fold through it.
+ */
+export function foldNamedCall(
+  name: string,
+  args: EsNode[],
+  next: (child: unknown) => Folded | undefined,
+): Folded | undefined {
   if (name === 'String.fromCharCode') {
     const codes: number[] = [];
     for (const arg of args) {
@@ -182,15 +205,7 @@ function foldCall(call: EsNode, names: ConstantLookup, depth: number): Folded | 
   if (name === 'String') return next(args[0]);
   if (name === 'Buffer.from') return bufferFrom(args, next);
 
-  if (callee.type !== 'MemberExpression') return undefined;
-  const method = callee.computed
-    ? next(callee.property)?.value
-    : ((callee.property as EsNode).name as string);
-  if (typeof method !== 'string') return undefined;
-  // `Buffer.from(x, 'base64').toString()`: the buffer folds to its decoded text already.
-  const target = next(callee.object);
-  if (!target) return undefined;
-  return applyMethod(target, method, args.map(next));
+  return undefined;
 }
 
 function bufferFrom(args: EsNode[], next: (child: unknown) => Folded | undefined): Folded | undefined {

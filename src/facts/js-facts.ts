@@ -1,4 +1,4 @@
-import { FactExtractor, fileSignals } from './extract.js';
+import { countEscapes, FactExtractor, fileSignals } from './extract.js';
 import type { Folded } from './fold.js';
 import { LineIndex } from './line-index.js';
 import type { JsFileFacts } from './model.js';
@@ -19,12 +19,12 @@ export function jsFileFacts(path: string, text: string, modules?: ModuleConstant
   if (parsed.mode !== 'failed') {
     try {
       const extracted = new FactExtractor(text, parsed.program, modules).extract(path);
-      const { hexIdentifiers, stringArray, ...facts } = extracted;
+      const { hexIdentifiers, stringArray, escapedChars, ...facts } = extracted;
       return {
         ...facts,
         parse: parsed.mode,
         ...(parsed.error ? { parseError: parsed.error } : {}),
-        signals: fileSignals(text, lines, hexIdentifiers, stringArray),
+        signals: fileSignals(text, lines, hexIdentifiers, stringArray, escapedChars),
       };
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
@@ -36,7 +36,7 @@ export function jsFileFacts(path: string, text: string, modules?: ModuleConstant
     text,
     parsed.mode === 'failed' ? parsed.error : 'tree too deep',
   );
-  return { ...facts, signals: fileSignals(text, lines, hexIdentifiers, false) };
+  return { ...facts, signals: fileSignals(text, lines, hexIdentifiers, false, countEscapes(text)) };
 }
 
 /** The constant a file assigns to module.exports (a data file of strings, a key table), if any. */

@@ -33,6 +33,8 @@ export interface ValueFact {
   origins: Origin[];
   /** Canonical names referenced inside the expression (`process.env`, `os.homedir`...). */
   refs: string[];
+  /** What the expression is, syntactically: a function passed to `setTimeout` is not code to evaluate. */
+  kind: 'literal' | 'function' | 'object' | 'array' | 'identifier' | 'other';
   /** For object literals: their keys and values (`{ bcc: '...' }`). */
   properties?: Record<string, ValueFact>;
   /** For array literals: their elements. */
@@ -47,6 +49,8 @@ export interface CallFact extends Position {
   /** The callee as written, when it differs (aliases, computed access). */
   written: string;
   isNew: boolean;
+  /** Reached through a computed key (`global['ev' + 'al']`, or a variable assigned from one). */
+  hidden: boolean;
   args: ValueFact[];
   /** Nested inside a function passed to a network call (a response handler). */
   inNetworkCallback: boolean;
@@ -109,8 +113,8 @@ export interface JsFileFacts {
   assignments: AssignmentFact[];
   strings: StringFact[];
   objects: ObjectFact[];
-  /** Builtins used as values rather than called: `.then(eval)`, `const e = eval`. */
-  valueRefs: Array<Position & { name: string }>;
+  /** Builtins used as values rather than called: `.then(eval)`, `const e = eval`; context is the call they are passed to. */
+  valueRefs: Array<Position & { name: string; context: string }>;
   signals: FileSignals;
 }
 

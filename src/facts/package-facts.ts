@@ -49,8 +49,10 @@ export function codeFacts(contents: PackageContents): CodeFacts {
   const failures: CodeFacts['failures'] = [];
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const modulesFor = packageModuleConstants(contents, decoder);
+  const readTypeScript = typeScriptIsRun(contents, decoder);
   for (const file of contents.files.values()) {
     if (!file.bytes) continue;
+    if (TYPESCRIPT.test(file.path) && !readTypeScript(file.path)) continue;
     if (isJavaScript(file.path, file.bytes)) {
       try {
         js.push(jsFileFacts(file.path, decoder.decode(file.bytes), modulesFor(file.path)));
@@ -71,6 +73,36 @@ export function codeFacts(contents: PackageContents): CodeFacts {
     }
   }
   return { js, others, failures };
+}
+
+const TYPESCRIPT = /\.[cm]?tsx?$/i;
+const JAVASCRIPT = /\.(?:[cm]?js|jsx)$/i;
+
+/**
+ * TypeScript sources shipped next to their compiled output are not what runs: Node refuses to strip types
+ * under node_modules. They are read when the manifest points at them (main, bin, exports, module) or when
+ * the package ships no JavaScript at all (run through tsx, bun, ts-node).
+ */
+function typeScriptIsRun(
+  contents: PackageContents,
+  decoder: { decode(bytes: Uint8Array): string },
+): (path: string) => boolean {
+  const paths = [...contents.files.keys()];
+  if (!paths.some((path) => JAVASCRIPT.test(path))) return () => true;
+  const entries = new Set<string>();
+  const bytes = contents.files.get('package.json')?.bytes;
+  try {
+    const manifest: unknown = bytes ? JSON.parse(decoder.decode(bytes)) : {};
+    const collect = (value: unknown) => {
+      if (typeof value === 'string') entries.add(posix.normalize(value).replace(/^\.\//, ''));
+      else if (value && typeof value === 'object') for (const nested of Object.values(value)) collect(nested);
+    };
+    const fields = manifest as Record<string, unknown>;
+    collect([fields.main, fields.module, fields.bin, fields.exports, fields.browser]);
+  } catch {
+    return () => true; // an unreadable manifest gets the cautious reading
+  }
+  return (path) => entries.has(path);
 }
 
 const RESOLVE_SUFFIXES = ['', '.js', '.cjs', '.json', '/index.js'];

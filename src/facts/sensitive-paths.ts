@@ -31,7 +31,7 @@ export const SENSITIVE_PATHS: readonly SensitivePath[] = [
   {
     id: 'browser',
     label: 'browser passwords and cookies',
-    pattern: /\bLogin Data\b|[/\\]Cookies$|\bWeb Data\b|\bkey4\.db\b|\blogins\.json\b|\bLocal State\b/i,
+    pattern: /\bLogin Data\b|[/\\]Cookies$|\bWeb Data\b|\bkey4\.db\b|\blogins\.json\b/i,
   },
   {
     id: 'discord',

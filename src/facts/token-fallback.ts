@@ -128,11 +128,13 @@ export function tokenFacts(
             callee: canonicalCallee(chain.join('.')),
             written: `require('${module}').${chain.slice(1).join('.')}`,
             isNew: false,
+            hidden: false,
             args:
               first?.kind === 'str'
                 ? [
                     {
                       value: first.text,
+                      kind: 'literal' as const,
                       decoded: false,
                       origins: [],
                       refs: [],
@@ -170,11 +172,13 @@ export function tokenFacts(
       callee: name,
       written: parts.join('.'),
       isNew: tokens[i - 1]?.text === 'new',
+      hidden: false,
       args:
         first?.kind === 'str'
           ? [
               {
                 value: first.text,
+                kind: 'literal' as const,
                 decoded: false,
                 origins: [],
                 refs: [],
