@@ -1,4 +1,4 @@
-import { baseDomain, emailsIn } from '../facts/endpoints.js';
+import { baseDomain, emailsIn, endpointsIn } from '../facts/endpoints.js';
 import type { PackageManifest } from '../facts/manifest.js';
 import type { CallFact, JsFileFacts, Origin, Position, ValueFact } from '../facts/model.js';
 import { isDns, isDynamicCode, isExec, isNetwork } from '../facts/names.js';
@@ -103,4 +103,30 @@ export function originLabel(origins: Set<Origin>): string {
     decoded: 'decoded data',
   };
   return [...origins].map((origin) => labels[origin] ?? origin).join(', ');
+}
+
+const PACKAGE_REGISTRIES = new Set([
+  'registry.npmjs.org',
+  'registry.yarnpkg.com',
+  'npm.pkg.github.com',
+  'registry.npmmirror.com',
+]);
+
+/**
+ * Whether every URL a file names points at a package registry or the package's own site or repository:
+ * binary installers (esbuild, sharp-style) download their own artefacts from there. A file with no URL at all
+ * does not qualify.
+ */
+export function downloadsOnlyFromOwnSources(ctx: CheckContext, file: JsFileFacts): boolean {
+  const own = ownDomains(ctx.manifest);
+  const repository = JSON.stringify(ctx.manifest?.repository ?? '').toLowerCase();
+  const urls = file.strings.flatMap((text) => endpointsIn(text.value));
+  if (urls.length === 0) return false;
+  return urls.every(({ url, host }) => {
+    if (PACKAGE_REGISTRIES.has(host) || own.has(baseDomain(host))) return true;
+    const repoPath = /^https:\/\/(?:github\.com|objects\.githubusercontent\.com)\/([^/]+\/[^/]+)/i
+      .exec(url)?.[1]
+      ?.toLowerCase();
+    return repoPath !== undefined && repository.includes(repoPath);
+  });
 }

@@ -1,7 +1,7 @@
 import type { CallFact } from '../facts/model.js';
 import { isExec, isNetwork } from '../facts/names.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
-import { argOrigins, at, commandLine, isBundle, where } from './code-helpers.js';
+import { argOrigins, at, commandLine, downloadsOnlyFromOwnSources, isBundle, where } from './code-helpers.js';
 
 const NATIVE_LIBRARY = /\.(?:node|so(?:\.\d+)*|dll|dylib|wasm)$/i;
 
@@ -11,7 +11,8 @@ export const dropper = defineCheck({
   description: 'Download, write, make executable and run; or start an executable shipped inside the package.',
   docs: `A dropper fetches a binary (a miner, a remote-access tool), writes it to disk, marks it executable and
 starts it: ua-parser-js 0.7.29 (2021) did exactly this from preinstall. Critical when one file downloads,
-writes and executes (or chmods) what it wrote; high when code starts an executable (ELF, PE, Mach-O) that
+writes and executes (or chmods) what it wrote, low when every URL it names is a package registry or the
+package's own site or repository (how esbuild-style installers fetch their own binary); high when code starts an executable (ELF, PE, Mach-O) that
 ships inside the package, and medium for such an executable that nothing visibly starts. Native addons
 (.node, .so, .dll) loaded with require are not executables here.`,
   defaultSeverity: 'critical',
@@ -54,9 +55,12 @@ ships inside the package, and medium for such an executable that nothing visibly
       if (chain) {
         const { write, chmod, run } = chain;
         const last = run ?? chmod ?? write;
+        // A binary installer fetching its own build from the registry or its own releases is the ordinary case.
+        const own = downloadsOnlyFromOwnSources(ctx, file);
         findings.push({
-          severity: 'critical',
-          message: `Downloads with ${download.written}() (${where(file, download)}), writes it with ${write.written}() (${where(file, write)})${chmod ? `, makes it executable (${where(file, chmod)})` : ''}${run ? ` and starts a process (${where(file, run)})` : ''}.`,
+          severity: own ? 'low' : 'critical',
+          ...(own ? { confidence: 'low' as const } : {}),
+          message: `${own ? 'Installs a binary from its own registry or release source: ' : ''}Downloads with ${download.written}() (${where(file, download)}), writes it with ${write.written}() (${where(file, write)})${chmod ? `, makes it executable (${where(file, chmod)})` : ''}${run ? ` and starts a process (${where(file, run)})` : ''}.`,
           location: at(file, last),
           evidence: excerpt(last.args.map((arg) => arg.text).join(', ')),
         });

@@ -2,7 +2,27 @@ import { isDns, isNetwork } from '../facts/names.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
 import { argOrigins, at, isBundle, networkCallsIn, where } from './code-helpers.js';
 
-const SECRET_NAME = /TOKEN|SECRET|PASSW(?:OR)?D|API_?KEY|PRIVATE_KEY|ACCESS_KEY|CREDENTIAL|AUTH/i;
+/**
+ * Credentials CI systems and developer machines carry, by service. AI provider keys are left out: multi-provider
+ * tools read them side by side for the user.
+ */
+const WELL_KNOWN_SECRETS: Array<[string, RegExp]> = [
+  ['GITHUB', /^(?:GITHUB_TOKEN|GH_TOKEN|GITHUB_PAT|GH_ENTERPRISE_TOKEN|ACTIONS_RUNTIME_TOKEN)$/],
+  ['NPM', /^(?:NPM_TOKEN|NODE_AUTH_TOKEN|NPM_AUTH_TOKEN)$/],
+  ['AWS', /^AWS_(?:ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN)$/],
+  ['AZURE', /^AZURE_(?:CLIENT_SECRET|CLIENT_ID|TENANT_ID|STORAGE_KEY)$|^ARM_CLIENT_SECRET$/],
+  ['GOOGLE', /^(?:GOOGLE_APPLICATION_CREDENTIALS|GCP_SERVICE_ACCOUNT_KEY)$/],
+  ['SLACK', /^SLACK_(?:TOKEN|BOT_TOKEN|WEBHOOK_URL)$/],
+  ['DISCORD', /^DISCORD_(?:TOKEN|WEBHOOK)$/],
+  ['GITLAB', /^(?:GITLAB_TOKEN|CI_JOB_TOKEN)$/],
+  ['DOCKER', /^DOCKER_(?:PASSWORD|TOKEN|AUTH_CONFIG)$/],
+  ['VERCEL', /^VERCEL_TOKEN$/],
+  ['NETLIFY', /^NETLIFY_AUTH_TOKEN$/],
+  ['CLOUDFLARE', /^CLOUDFLARE_API_(?:TOKEN|KEY)$/],
+  ['HEROKU', /^HEROKU_API_KEY$/],
+  ['STRIPE', /^STRIPE_SECRET_KEY$/],
+  ['CIRCLECI', /^CIRCLE_TOKEN$/],
+];
 /** Uses that copy the values out (names alone, or a child process's env, are not harvesting). */
 const SERIALISE = /JSON\.stringify|Object\.(?:entries|values)|iterated/;
 
@@ -14,7 +34,8 @@ export const envHarvest = defineCheck({
 Serialising the whole \`process.env\` and sending it is how most npm stealers take CI secrets (the
 Shai-Hulud worm, 2025, dumped every variable): critical when the environment flows into a network or DNS
 call, high when the whole environment is serialised in a file that talks to the network, or when one file
-gathers secret variables of three or more services next to a network call. Passing the environment to a
+reads the credentials of three or more well-known services (GitHub, npm, AWS, cloud,
+CI and deployment providers) next to a network call; the package's own service does not count. Passing the environment to a
 child process (\`spawn(cmd, { env: process.env })\`) is not a finding.`,
   defaultSeverity: 'high',
   run(ctx) {
@@ -51,23 +72,26 @@ child process (\`spawn(cmd, { env: process.env })\`) is not a finding.`,
         });
         continue;
       }
-      const secrets = [
-        ...new Set(
-          file.accesses
-            .map((access) => access.path.slice('process.env.'.length))
-            .filter((name) => SECRET_NAME.test(name)),
-        ),
-      ];
-      const services = new Set(secrets.map((name) => name.split('_')[0]?.toUpperCase()));
+      // Credentials of well-known services other than the package's own: reading several is a sweep.
+      const own =
+        ctx.name
+          .replace(/^@[^/]+\//, '')
+          .split(/[-_./]/)[0]
+          ?.toUpperCase() ?? '';
+      const names = [...new Set(file.accesses.map((access) => access.path.split('.')[2] ?? ''))];
+      const services = new Map<string, string>();
+      for (const name of names) {
+        const service = WELL_KNOWN_SECRETS.find(([, pattern]) => pattern.test(name))?.[0];
+        if (service && service !== own) services.set(service, name);
+      }
       if (services.size >= 3 && network.length > 0) {
-        const first = file.accesses.find((access) =>
-          secrets.includes(access.path.slice('process.env.'.length)),
-        );
+        const taken = [...services.values()];
+        const first = file.accesses.find((access) => taken.includes(access.path.split('.')[2] ?? ''));
         findings.push({
           severity: 'high',
-          message: `Gathers secrets of ${services.size} services (${secrets.slice(0, 6).join(', ')}) in a file that also talks to the network.`,
+          message: `Reads credentials of ${services.size} services (${taken.slice(0, 6).join(', ')}) in a file that also talks to the network.`,
           location: first ? at(file, first) : { file: file.path },
-          evidence: excerpt(secrets.join(', ')),
+          evidence: excerpt(taken.join(', ')),
           confidence: 'medium',
         });
       }

@@ -99,19 +99,13 @@ entry and a reason.`,
     const packageName = ctx.name;
     for (const [command, target] of binEntries(manifestValue, packageName)) {
       const location = { file: 'package.json', ...locateKey(ctx.manifestText, 'bin') };
-      if (!/^[\w@.-]+$/.test(command) || command === '.' || command === '..') {
-        findings.push({
-          severity: 'high',
-          title: 'Unsafe bin name',
-          message: `The bin name "${excerpt(command, 60)}" is not a plain command name and could be linked outside the bin folder.`,
-          location,
-          evidence: excerpt(`"${command}": "${target}"`),
-        });
-      } else if (shadowsCommand(command, packageName)) {
+      // npm links only the last path segment of a bin name (`../../bin/ls` becomes `ls`), so judge that.
+      const linked = linkedBinName(command);
+      if (shadowsCommand(linked, packageName)) {
         findings.push({
           severity: 'high',
           title: 'Bin shadows a common command',
-          message: `The package installs a \`${command}\` command that takes the place of the real ${command} on PATH.`,
+          message: `The package installs a \`${linked}\` command that takes the place of the real ${linked} on PATH.`,
           location,
           evidence: excerpt(`"${command}": "${target}"`),
         });
@@ -152,6 +146,11 @@ function shadowsCommand(command: string, packageName: string): boolean {
   if (!SHADOWED_COMMANDS.has(lower)) return false;
   if (lower === packageName.toLowerCase()) return false;
   return !COMMAND_OWNERS[packageName]?.includes(lower);
+}
+
+/** The command name npm actually links for a bin key: its last path segment. */
+export function linkedBinName(key: string): string {
+  return posix.basename(key.replace(/[\\:]/g, '/'));
 }
 
 /** True when a path inside package.json resolves outside the package root. */

@@ -1,6 +1,7 @@
 import type { JsFileFacts } from '../facts/model.js';
 import { isDynamicCode, isExec, isNetwork } from '../facts/names.js';
 import { defineCheck, type FindingDraft } from './check.js';
+import { isBundle } from './code-helpers.js';
 
 const HIDDEN_API =
   /^(?:fetch|XMLHttpRequest|ethereum|child_process|execSync|exec|spawn|eval|https?|net|dns|WebSocket|sendBeacon|request|prototype|open|send|solana|atob)$/;
@@ -52,7 +53,8 @@ those APIs. Minified bundles are not findings.`,
       const style = obfuscatorStyle(file);
       const apis = dangerousApis(file);
       const strong = file.signals.stringArray && file.signals.hexIdentifiers >= 20;
-      if (style && (strong || apis.length > 0)) {
+      // A bundle's unicode tables and vendored code carry escapes and every API: only the obfuscator signature counts there.
+      if (style && (strong || (apis.length > 0 && !isBundle(file)))) {
         // Obfuscator output hides its API calls behind the string array; the array itself still names them.
         const named = file.strings.filter((text) => HIDDEN_API.test(text.value)).map((text) => text.value);
         for (const name of new Set(named)) if (apis.length < 6) apis.push(`"${name}"`);

