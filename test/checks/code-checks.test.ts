@@ -276,6 +276,13 @@ testCheck(sensitiveFiles, {
       'a cloud SDK reading its credentials file, no network here',
       "const ini = require('fs').readFileSync(require('os').homedir() + '/.aws/credentials', 'utf8');",
     ),
+    {
+      ...code(
+        'the AWS SDK reading ~/.aws next to its own requests',
+        "const ini = require('fs').readFileSync(require('os').homedir() + '/.aws/credentials', 'utf8'); require('https').request(signedRequest);",
+      ),
+      name: '@smithy/shared-ini-file-loader',
+    },
   ],
 });
 
@@ -482,6 +489,11 @@ testCheck(dropper, {
     code(
       'a downloader that only saves a file',
       "const https = require('https'); https.get(url, (r) => r.pipe(require('fs').createWriteStream(dest)));",
+    ),
+    code(
+      'an esbuild-style installer fetching its own binary from the registry',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a JavaScript template inside the code under test
+      "const https = require('https'); const fs = require('fs'); const url = `https://registry.npmjs.org/@x/linux-x64/-/linux-x64-${v}.tgz`; https.get(url, (r) => { const bin = extract(r); fs.writeFileSync(binPath, bin); fs.chmodSync(binPath, 0o755); });",
     ),
     {
       label: 'a native addon binary',
