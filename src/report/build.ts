@@ -1,4 +1,4 @@
-import type { Capability, Finding, IncompleteMark } from '../model.js';
+import { CAPABILITIES, type Capability, type Finding, type IncompleteMark } from '../model.js';
 import type { ScanResult } from '../scan.js';
 import { type FailOn, type Judgement, judge } from '../score.js';
 import type { Severity } from '../severity.js';
@@ -15,6 +15,8 @@ export interface Report {
     verdict: Judgement['verdict'];
     incomplete: IncompleteMark[];
     skipped: Array<{ name: string; version: string; reason: string }>;
+    /** What the scanned packages can do, their dependencies included: the union of every package's capabilities. */
+    capabilities: Capability[];
   };
   packages: Array<{
     name: string;
@@ -50,6 +52,7 @@ export function buildReport(
         ...pkg,
         reason: 'optional dependency that npm does not install on this platform',
       })),
+      capabilities: CAPABILITIES.filter((capability) => result.packages.some((pkg) => pkg.capabilities.includes(capability))),
     },
     packages: result.packages.map((pkg) => ({
       name: pkg.name,

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Finding } from '../model.js';
+import type { Capability, Finding } from '../model.js';
 import { SEVERITIES, type Severity } from '../severity.js';
 import type { Report } from './build.js';
 
@@ -48,6 +48,7 @@ export function renderTable(report: Report, options: TableOptions): string {
   }
 
   if (notable.length === 0) lines.push('No findings.', '');
+  lines.push(...permissionList(report), '');
 
   const counts = SEVERITIES.map((severity) => {
     const count = report.packages.reduce(
@@ -74,6 +75,29 @@ export function renderTable(report: Report, options: TableOptions): string {
   );
   return `${lines.join('\n')}\n`;
 }
+
+/** Like a phone app's permission list: what the scanned tree can do, and which packages bring each power. */
+function permissionList(report: Report): string[] {
+  if (report.summary.capabilities.length === 0) return [`${report.target} and its dependencies use no sensitive capability.`];
+  const lines = [`${report.target} and its dependencies can:`];
+  for (const capability of report.summary.capabilities) {
+    const names = report.packages.filter((pkg) => pkg.capabilities.includes(capability)).map((pkg) => pkg.name);
+    const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ` +${names.length - 4} more` : '');
+    lines.push(`  ${CAPABILITY_TEXT[capability].padEnd(34)} ${shown}`);
+  }
+  return lines;
+}
+
+const CAPABILITY_TEXT: Record<Capability, string> = {
+  network: 'reach the network',
+  'child-process': 'run other programs',
+  env: 'read environment variables',
+  'fs-read': 'read files',
+  'fs-write': 'write or delete files',
+  'dynamic-code': 'evaluate code at run time',
+  'install-script': 'run scripts when installed',
+  native: 'load native code',
+};
 
 function worst(findings: Finding[]): number {
   return findings.reduce((max, finding) => Math.max(max, 5 - SEVERITIES.indexOf(finding.severity)), 0);
