@@ -66,6 +66,17 @@ ships inside the package, and medium for such an executable that nothing visibly
         });
       }
     }
+    // An executable the manifest declares as the package's command is what the package is (esbuild's binary).
+    const declared = new Set(
+      (ctx.manifest
+        ? Object.values(
+            typeof ctx.manifest.bin === 'string' ? { bin: ctx.manifest.bin } : (ctx.manifest.bin ?? {}),
+          )
+        : []
+      )
+        .filter((value): value is string => typeof value === 'string')
+        .map((value) => value.replace(/^\.\//, '')),
+    );
     const executables = ctx.code.others.filter(
       (other) => other.binary && other.binary !== 'wasm' && !NATIVE_LIBRARY.test(other.path),
     );
@@ -78,13 +89,13 @@ ships inside the package, and medium for such an executable that nothing visibly
         starter
           ? {
               severity: 'high',
-              message: `Starts ${executable.path}, a ${(executable.binary ?? '').toUpperCase()} executable shipped in the package (${where(starter.file, starter.call)}).`,
+              message: `Starts ${executable.path}, an ${(executable.binary ?? "").toUpperCase()} executable shipped in the package (${where(starter.file, starter.call)}).`,
               location: at(starter.file, starter.call),
               evidence: excerpt(starter.call.args[0]?.text ?? name),
             }
           : {
-              severity: 'medium',
-              message: `Ships ${executable.path}, a ${executable.binary?.toUpperCase()} executable (${executable.size} bytes).`,
+              severity: declared.has(executable.path) ? 'info' : 'medium',
+              message: `Ships ${executable.path}, an ${executable.binary?.toUpperCase()} executable (${executable.size} bytes)${declared.has(executable.path) ? ', declared as its command in package.json' : ''}.`,
               location: { file: executable.path },
               confidence: 'low',
             },

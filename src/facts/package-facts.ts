@@ -123,7 +123,8 @@ function packageModuleConstants(
     memo.set(path, 'pending');
     const bytes = contents.files.get(path)?.bytes;
     let value: Folded | undefined;
-    if (bytes && bytes.byteLength <= 1_000_000) {
+    // Only JavaScript and JSON: a required native addon (`.node`) is not text to parse.
+    if (bytes && bytes.byteLength <= 1_000_000 && (path.endsWith('.json') || isJavaScript(path, bytes))) {
       const text = decoder.decode(bytes);
       value = path.endsWith('.json') ? jsonConstant(text) : exportsConstant(path, text, resolverFrom(path));
     }

@@ -52,7 +52,9 @@ export function buildReport(
         ...pkg,
         reason: 'optional dependency that npm does not install on this platform',
       })),
-      capabilities: CAPABILITIES.filter((capability) => result.packages.some((pkg) => pkg.capabilities.includes(capability))),
+      capabilities: CAPABILITIES.filter((capability) =>
+        result.packages.some((pkg) => pkg.capabilities.includes(capability)),
+      ),
     },
     packages: result.packages.map((pkg) => ({
       name: pkg.name,

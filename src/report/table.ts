@@ -78,10 +78,13 @@ export function renderTable(report: Report, options: TableOptions): string {
 
 /** Like a phone app's permission list: what the scanned tree can do, and which packages bring each power. */
 function permissionList(report: Report): string[] {
-  if (report.summary.capabilities.length === 0) return [`${report.target} and its dependencies use no sensitive capability.`];
+  if (report.summary.capabilities.length === 0)
+    return [`${report.target} and its dependencies use no sensitive capability.`];
   const lines = [`${report.target} and its dependencies can:`];
   for (const capability of report.summary.capabilities) {
-    const names = report.packages.filter((pkg) => pkg.capabilities.includes(capability)).map((pkg) => pkg.name);
+    const names = report.packages
+      .filter((pkg) => pkg.capabilities.includes(capability))
+      .map((pkg) => pkg.name);
     const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ` +${names.length - 4} more` : '');
     lines.push(`  ${CAPABILITY_TEXT[capability].padEnd(34)} ${shown}`);
   }

@@ -5,9 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeFacts } from '../../dist/facts/package-facts.js';
 import { DEFAULT_LIMITS } from '../../dist/fetch/limits.js';
 import { fetchPackage } from '../../dist/fetch/tarball.js';
-import { codeFacts } from '../../dist/facts/package-facts.js';
 import { loadNpmOptions } from '../../dist/npm-config.js';
 import { resolveIdealTree } from '../../dist/resolve/ideal-tree.js';
 import { parseScanSpec } from '../../dist/targets/spec.js';
@@ -27,14 +27,28 @@ for (const { name, contents: files } of contents) {
   for (const file of files.files.values()) if (/\.(?:[cm]?js|jsx)$/i.test(file.path)) bytes += file.size;
   const started = performance.now();
   const facts = codeFacts(files);
-  rows.push({ name, ms: performance.now() - started, bytes, files: facts.js.length, recovered: facts.js.filter((f) => f.parse !== 'parsed').length });
+  rows.push({
+    name,
+    ms: performance.now() - started,
+    bytes,
+    files: facts.js.length,
+    recovered: facts.js.filter((f) => f.parse !== 'parsed').length,
+  });
 }
 const totalMs = rows.reduce((sum, row) => sum + row.ms, 0);
 const totalBytes = rows.reduce((sum, row) => sum + row.bytes, 0);
 const sorted = [...rows].sort((a, b) => a.ms - b.ms);
 const median = sorted[Math.floor(sorted.length / 2)]?.ms ?? 0;
-console.log(`${spec}: ${rows.length} packages, ${rows.reduce((s, r) => s + r.files, 0)} code files, ${(totalBytes / 1e6).toFixed(1)} MB of JavaScript`);
-console.log(`facts: ${(totalMs / 1000).toFixed(2)} s, ${(totalBytes / 1e6 / (totalMs / 1000)).toFixed(2)} MB/s, median ${median.toFixed(1)} ms per package`);
-for (const row of sorted.slice(-5).reverse()) console.log(`  ${row.ms.toFixed(0).padStart(6)} ms  ${row.name} (${(row.bytes / 1e6).toFixed(2)} MB)`);
+console.log(
+  `${spec}: ${rows.length} packages, ${rows.reduce((s, r) => s + r.files, 0)} code files, ${(totalBytes / 1e6).toFixed(1)} MB of JavaScript`,
+);
+console.log(
+  `facts: ${(totalMs / 1000).toFixed(2)} s, ${(totalBytes / 1e6 / (totalMs / 1000)).toFixed(2)} MB/s, median ${median.toFixed(1)} ms per package`,
+);
+for (const row of sorted.slice(-5).reverse())
+  console.log(`  ${row.ms.toFixed(0).padStart(6)} ms  ${row.name} (${(row.bytes / 1e6).toFixed(2)} MB)`);
 mkdirSync(join(root, '.bench'), { recursive: true });
-writeFileSync(join(root, '.bench', 'facts.json'), `${JSON.stringify({ date: new Date().toISOString(), spec, totalMs, totalBytes, median, rows }, null, 2)}\n`);
+writeFileSync(
+  join(root, '.bench', 'facts.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), spec, totalMs, totalBytes, median, rows }, null, 2)}\n`,
+);
