@@ -89,7 +89,7 @@ ships inside the package, and medium for such an executable that nothing visibly
         starter
           ? {
               severity: 'high',
-              message: `Starts ${executable.path}, an ${(executable.binary ?? "").toUpperCase()} executable shipped in the package (${where(starter.file, starter.call)}).`,
+              message: `Starts ${executable.path}, an ${(executable.binary ?? '').toUpperCase()} executable shipped in the package (${where(starter.file, starter.call)}).`,
               location: at(starter.file, starter.call),
               evidence: excerpt(starter.call.args[0]?.text ?? name),
             }
