@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runChecksCommand } from './commands/checks.js';
 import { runScanCommand } from './commands/scan.js';
 import { ExitCode, OcellusError } from './errors.js';
 import { isSeverity } from './severity.js';
@@ -80,6 +81,16 @@ function buildProgram(setExitCode: (code: number) => void): Command {
           },
         ),
       );
+    });
+  program
+    .command('checks')
+    .description('List the checks, or show what one catches, the incident behind it and how to silence it.')
+    .argument('[id]', 'a check id, such as install-scripts')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .action((id: string | undefined, options) => {
+      setExitCode(runChecksCommand(id, options.format, process.stdout));
     });
   return program;
 }

@@ -5,6 +5,11 @@ import { argOrigins, at, commandLine, downloadsOnlyFromOwnSources, isBundle, whe
 
 const NATIVE_LIBRARY = /\.(?:node|so(?:\.\d+)*|dll|dylib|wasm)$/i;
 
+function article(kind: string | undefined): string {
+  const name = (kind ?? 'unknown').toUpperCase();
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+}
+
 export const dropper = defineCheck({
   id: 'dropper',
   title: 'Downloads and runs a program',
@@ -89,13 +94,13 @@ ships inside the package, and medium for such an executable that nothing visibly
         starter
           ? {
               severity: 'high',
-              message: `Starts ${executable.path}, an ${(executable.binary ?? '').toUpperCase()} executable shipped in the package (${where(starter.file, starter.call)}).`,
+              message: `Starts ${executable.path}, ${article(executable.binary)} executable shipped in the package (${where(starter.file, starter.call)}).`,
               location: at(starter.file, starter.call),
               evidence: excerpt(starter.call.args[0]?.text ?? name),
             }
           : {
               severity: declared.has(executable.path) ? 'info' : 'medium',
-              message: `Ships ${executable.path}, an ${executable.binary?.toUpperCase()} executable (${executable.size} bytes)${declared.has(executable.path) ? ', declared as its command in package.json' : ''}.`,
+              message: `Ships ${executable.path}, ${article(executable.binary)} executable (${executable.size} bytes)${declared.has(executable.path) ? ', declared as its command in package.json' : ''}.`,
               location: { file: executable.path },
               confidence: 'low',
             },

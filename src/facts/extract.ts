@@ -608,7 +608,9 @@ export class FactExtractor implements ConstantLookup {
         countWrite(node.left as EsNode);
     }
     this.reassigned = (binding) => (writes.get(binding) ?? 0) > 1;
-    for (let round = 0; round < 4; round++) {
+    // Aliases of aliases settle in two or three rounds; constants and paths in two (they are the costly part).
+    for (let round = 0; round < 3; round++) {
+      const settleConstants = round < 2;
       let changed = false;
       const bind = (
         id: EsNode,
@@ -643,12 +645,17 @@ export class FactExtractor implements ConstantLookup {
           const init = (node.type === 'VariableDeclarator' ? node.init : node.right) as EsNode | undefined;
           if (!init) continue;
           if (target.type === 'Identifier') {
-            const binding = bind(target, this.refOf(init), fold(init, this), this.originsOf(init));
+            const binding = bind(
+              target,
+              this.refOf(init),
+              settleConstants ? fold(init, this) : undefined,
+              this.originsOf(init),
+            );
             if (!binding.hidden && isComputedAccess(init)) {
               binding.hidden = true;
               changed = true;
             }
-            if (!binding.sensitivePath && this.namesSensitivePath(init)) {
+            if (settleConstants && !binding.sensitivePath && this.namesSensitivePath(init)) {
               binding.sensitivePath = true;
               changed = true;
             }

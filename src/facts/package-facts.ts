@@ -106,6 +106,7 @@ function typeScriptIsRun(
 }
 
 const RESOLVE_SUFFIXES = ['', '.js', '.cjs', '.json', '/index.js'];
+const DATA_MODULE = /module\.exports\s*=\s*[["'`]|export\s+default\s*[["'`]/;
 
 /**
  * Constants exported by the package's own files, for `require('./test/data')` in another file (the
@@ -126,7 +127,13 @@ function packageModuleConstants(
     // Only JavaScript and JSON: a required native addon (`.node`) is not text to parse.
     if (bytes && bytes.byteLength <= 1_000_000 && (path.endsWith('.json') || isJavaScript(path, bytes))) {
       const text = decoder.decode(bytes);
-      value = path.endsWith('.json') ? jsonConstant(text) : exportsConstant(path, text, resolverFrom(path));
+      // Parsing every required file a second time doubled the cost of a scan: only data-shaped modules
+      // (`module.exports = [...]` or a string) can export a constant worth folding.
+      value = path.endsWith('.json')
+        ? jsonConstant(text)
+        : DATA_MODULE.test(text)
+          ? exportsConstant(path, text, resolverFrom(path))
+          : undefined;
     }
     memo.set(path, value);
     return value;

@@ -1,6 +1,7 @@
 import type { EsNode } from './parse.js';
 
 const FUNCTION_TYPES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
+const RESOLVED = Symbol('resolved scope');
 
 /**
  * Function-level scopes: which function (or the program) declares a name seen at a given node. Block
@@ -58,6 +59,18 @@ export class Scopes {
 
   /** The scope that declares `name` as seen from `at`; the program when nothing does (an implicit global). */
   resolve(name: string, at: EsNode): EsNode {
+    // Identifiers are resolved again and again (every round, every origin walk): remember the answer on the node.
+    const memo = at.type === 'Identifier' && at.name === name;
+    if (memo) {
+      const known = (at as unknown as Record<symbol, EsNode | undefined>)[RESOLVED];
+      if (known) return known;
+    }
+    const scope = this.lookup(name, at);
+    if (memo) (at as unknown as Record<symbol, EsNode>)[RESOLVED] = scope;
+    return scope;
+  }
+
+  private lookup(name: string, at: EsNode): EsNode {
     let scope = FUNCTION_TYPES.has(at.type) ? at : this.scopeOf(at);
     for (let hops = 0; hops < 10_000; hops++) {
       if (this.declared.get(scope)?.has(name) || scope === this.program) return scope;
