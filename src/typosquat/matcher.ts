@@ -338,11 +338,24 @@ function isPlausibleOwner(lower: string, scope: string | undefined, target: Targ
 }
 
 function separatorDetail(suspect: string, target: string): string {
-  const removed = [...target].filter((char) => /[-_.]/.test(char)).join('');
-  const added = [...suspect].filter((char) => /[-_.]/.test(char)).join('');
-  if (added === '') return `'${removed}' removed`;
-  if (removed === '') return `'${added}' added`;
-  return `'${removed}' written as '${added}'`;
+  const count = (text: string) => {
+    const counts = new Map<string, number>();
+    for (const char of text) if (/[-_.]/.test(char)) counts.set(char, (counts.get(char) ?? 0) + 1);
+    return counts;
+  };
+  const inSuspect = count(suspect);
+  const inTarget = count(target);
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const char of ['-', '_', '.']) {
+    const difference = (inSuspect.get(char) ?? 0) - (inTarget.get(char) ?? 0);
+    if (difference > 0) added.push(`'${char}'`);
+    if (difference < 0) removed.push(`'${char}'`);
+  }
+  if (added.length && removed.length) return `${removed.join(', ')} written as ${added.join(', ')}`;
+  if (added.length) return `${added.join(', ')} added`;
+  if (removed.length) return `${removed.join(', ')} removed`;
+  return 'separators moved';
 }
 
 function findSingleEdits(lower: string, index: NameIndex, consider: Consider): void {
