@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runChecksCommand } from './commands/checks.js';
+import { runNameCommand } from './commands/name.js';
 import { runScanCommand } from './commands/scan.js';
 import { ExitCode, OcellusError } from './errors.js';
 import { isSeverity } from './severity.js';
@@ -91,6 +92,35 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .action((id: string | undefined, options) => {
       setExitCode(runChecksCommand(id, options.format, process.stdout));
+    });
+  program
+    .command('name')
+    .description(
+      'Vet package names before installing them: do they exist, and do they imitate a popular package or MCP server?',
+    )
+    .argument('<name...>', 'package names, without versions')
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 no name is a suspected squat, 1 at least one is, 2 usage error, 3 registry unreachable.',
+    )
+    .action(async (names: string[], options) => {
+      setExitCode(
+        await runNameCommand(
+          names,
+          { format: options.format, registry: options.registry },
+          {
+            cwd: process.cwd(),
+            env: process.env,
+            stdout: process.stdout,
+            stderr: process.stderr,
+            toolVersion: version,
+          },
+        ),
+      );
     });
   return program;
 }

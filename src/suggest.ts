@@ -1,26 +1,10 @@
-import levenshtein from 'fast-levenshtein';
-
-export type PopularPackages = ReadonlyArray<readonly [name: string, monthlyDownloads: number]>;
-
-export async function loadPopularPackages(): Promise<PopularPackages> {
-  const data = await import('./data/popular-packages.json', { with: { type: 'json' } });
-  return data.default.packages as unknown as PopularPackages;
-}
+import { bundledNameIndex } from './typosquat/bundled.js';
+import { findSuspects } from './typosquat/matcher.js';
 
 /**
- * The popular package whose name is closest to `name`, for "not found; did you mean …". Only runs on the
- * error path, so a filtered linear pass is enough here.
+ * The popular package a missing name most likely meant, for "not found; did you mean …". The name is judged
+ * as a brand-new package, since the registry just said it does not exist.
  */
-export function closestName(name: string, popular: PopularPackages): string | undefined {
-  const maxDistance = name.length <= 4 ? 1 : name.length <= 10 ? 2 : 3;
-  let best: { name: string; distance: number; downloads: number } | undefined;
-  for (const [candidate, downloads] of popular) {
-    if (candidate === name || Math.abs(candidate.length - name.length) > maxDistance) continue;
-    const distance = levenshtein.get(name, candidate);
-    if (distance > maxDistance) continue;
-    if (!best || distance < best.distance || (distance === best.distance && downloads > best.downloads)) {
-      best = { name: candidate, distance, downloads };
-    }
-  }
-  return best?.name;
+export function closestName(name: string): string | undefined {
+  return findSuspects(name, bundledNameIndex(), { suspectDownloads: null })[0]?.target;
 }

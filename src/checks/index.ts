@@ -15,6 +15,7 @@ import { remoteCode } from './remote-code.js';
 import { selfPropagation } from './self-propagation.js';
 import { sensitiveFiles } from './sensitive-files.js';
 import { shellExec } from './shell-exec.js';
+import { typosquat } from './typosquat.js';
 import { unanalysedContent } from './unanalysed-content.js';
 import { walletDrainer } from './wallet-drainer.js';
 
@@ -38,4 +39,5 @@ export const CHECKS: readonly Check[] = [
   destructive,
   dropper,
   unanalysedContent,
+  typosquat,
 ];

@@ -8,7 +8,7 @@ import { renderJson } from '../report/json.js';
 import { renderTable } from '../report/table.js';
 import { scan } from '../scan.js';
 import type { FailOn } from '../score.js';
-import { closestName, loadPopularPackages } from '../suggest.js';
+import { closestName } from '../suggest.js';
 import { parseScanSpec, type ScanSpec } from '../targets/spec.js';
 
 export interface ScanCommandOptions {
@@ -52,7 +52,7 @@ export async function runScanCommand(
       onProgress: (event) => progress.update(event),
     });
   } catch (error) {
-    throw await withSuggestion(error, specs);
+    throw withSuggestion(error, specs);
   } finally {
     progress.clear();
   }
@@ -76,11 +76,11 @@ export async function runScanCommand(
   return judgement.exitCode;
 }
 
-async function withSuggestion(error: unknown, specs: ScanSpec[]): Promise<unknown> {
+function withSuggestion(error: unknown, specs: ScanSpec[]): unknown {
   if (!(error instanceof OcellusError) || error.code !== 'ENOTFOUND_PACKAGE') return error;
   const missing = specs.find((spec) => spec.name && error.message.includes(`"${spec.name}"`));
   if (!missing?.name) return error;
-  const suggestion = closestName(missing.name, await loadPopularPackages());
+  const suggestion = closestName(missing.name);
   if (!suggestion) return error;
   return new OcellusError('ENOTFOUND_PACKAGE', error.message, {
     cause: error,

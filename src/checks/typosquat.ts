@@ -1,0 +1,67 @@
+import { bundledNameIndex } from '../typosquat/bundled.js';
+import { findSuspects, type Suspect } from '../typosquat/matcher.js';
+import { HIGH_THRESHOLD } from '../typosquat/score.js';
+import { defineCheck } from './check.js';
+
+const TECHNIQUE_NAMES: Record<Suspect['technique'], string> = {
+  confusable: 'confusable characters',
+  separator: 'separator change',
+  transposition: 'adjacent transposition',
+  'repeated-character': 'repeated character',
+  'omitted-character': 'omitted character',
+  'edit-distance': 'misspelling',
+  'token-order': 'token reordering',
+  'scope-confusion': 'scope confusion',
+  'noise-affix': 'noise prefix/suffix',
+  'brand-impersonation': 'brand impersonation',
+};
+
+export function describeTechnique(suspect: Suspect): string {
+  return `${TECHNIQUE_NAMES[suspect.technique]}: ${suspect.detail}`;
+}
+
+/** "1.2M monthly downloads", or what the target is when its downloads are not in the snapshot. */
+export function describeTarget(suspect: Suspect): string {
+  if (suspect.targetDownloads !== undefined) {
+    return `a package with ${formatCount(suspect.targetDownloads)} monthly downloads`;
+  }
+  return suspect.targetVendor ? `the ${suspect.targetVendor} MCP server` : 'a known package';
+}
+
+export function formatCount(count: number): string {
+  if (count >= 1e9) return `${(count / 1e9).toFixed(1)}B`;
+  if (count >= 1e6) return `${(count / 1e6).toFixed(1)}M`;
+  if (count >= 1e3) return `${Math.round(count / 1e3)}k`;
+  return String(count);
+}
+
+export const typosquat = defineCheck({
+  id: 'typosquat',
+  title: 'Name imitates a popular package',
+  description: 'A package name that imitates a popular npm package or a known MCP server.',
+  docs: `Compares every package name in the tree with the 10,000 most downloaded npm packages and a curated list
+of MCP servers (src/data/), by edit distance, adjacent transposition, repeated or omitted letters, separator
+changes, reordered words, scope confusion, confusable characters (rn/m, 1/l, 0/o, Unicode homoglyphs), filler
+such as -js or node-, and vendor brand words next to "mcp". A name that is itself in the popular list is only
+reported when its look-alike is at least 100 times more downloaded, so siblings like preact and react stay quiet.
+The incidents behind it: crossenv (2017, stole environment variables), electorn, discord.dll, the puppeteer
+look-alikes of 2024, and postmark-mcp (2025), an unscoped copy of Postmark's MCP server that Bcc'd every email.
+The check judges the name alone; registry age and version count are shown by \`ocellus name\`. If the package is
+really the one you meant, allow it by name with a reason.`,
+  defaultSeverity: 'high',
+  run(ctx) {
+    const suspects = findSuspects(ctx.name, bundledNameIndex());
+    const top = suspects[0];
+    if (!top) return [];
+    const high = top.score >= HIGH_THRESHOLD;
+    return [
+      {
+        severity: high ? 'high' : 'medium',
+        confidence: high ? 'high' : 'medium',
+        message: `${ctx.name} looks like ${top.target} (${describeTechnique(top)}), ${describeTarget(top)}. Check that this is the package you meant to install.`,
+        location: { file: 'package.json' },
+        evidence: `"name": "${ctx.name}"`,
+      },
+    ];
+  },
+});

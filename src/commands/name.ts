@@ -1,0 +1,125 @@
+import npa from 'npm-package-arg';
+import pacote from 'pacote';
+import { describeTarget, describeTechnique } from '../checks/typosquat.js';
+import { ExitCode, errorMessage, npmErrorCode, OcellusError } from '../errors.js';
+import { loadNpmOptions } from '../npm-config.js';
+import { bundledNameIndex } from '../typosquat/bundled.js';
+import { findSuspects, type Suspect } from '../typosquat/matcher.js';
+import type { CommandIo } from './scan.js';
+
+export interface NameCommandOptions {
+  format: 'table' | 'json';
+  registry?: string;
+}
+
+/** What `ocellus name` learns about one name: the JSON shape documented in the README. */
+export interface NameVerdict {
+  name: string;
+  exists: boolean;
+  /** ISO date of the first publish, when the registry says. */
+  created?: string;
+  versions?: number;
+  suspects: Array<{ target: string; technique: Suspect['technique']; score: number; detail: string }>;
+}
+
+/**
+ * `ocellus name <name...>`: vets names before anyone installs them. Exit 1 when a name is a suspected
+ * squat, so an assistant or a script can stop on it.
+ */
+export async function runNameCommand(
+  names: string[],
+  options: NameCommandOptions,
+  io: CommandIo,
+): Promise<number> {
+  for (const name of names) {
+    if (!isPackageName(name)) {
+      throw new OcellusError(
+        'EBADSPEC',
+        `"${name}" is not an npm package name (give the name alone, without a version).`,
+      );
+    }
+  }
+  const npmOptions = await loadNpmOptions({
+    cwd: io.cwd,
+    env: io.env,
+    overrides: { registry: options.registry },
+  });
+  const index = bundledNameIndex();
+  const verdicts: NameVerdict[] = [];
+  for (const name of names) {
+    const registryFacts = await readRegistryFacts(name, npmOptions);
+    // A name the registry does not have is judged as a newcomer whatever the snapshot says.
+    const suspects = findSuspects(name, index, registryFacts.exists ? {} : { suspectDownloads: null });
+    verdicts.push({
+      name,
+      exists: registryFacts.exists,
+      ...(registryFacts.created ? { created: registryFacts.created } : {}),
+      ...(registryFacts.versions !== undefined ? { versions: registryFacts.versions } : {}),
+      suspects: suspects.map((suspect) => ({
+        target: suspect.target,
+        technique: suspect.technique,
+        score: suspect.score,
+        detail: describeTechnique(suspect),
+      })),
+    });
+    if (options.format === 'table') io.stdout.write(renderVerdict(name, registryFacts, suspects));
+  }
+  if (options.format === 'json') io.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
+  return verdicts.some((verdict) => verdict.suspects.length > 0) ? ExitCode.findings : ExitCode.ok;
+}
+
+interface RegistryFacts {
+  exists: boolean;
+  created?: string;
+  versions?: number;
+}
+
+async function readRegistryFacts(name: string, npmOptions: Record<string, unknown>): Promise<RegistryFacts> {
+  try {
+    const packument = (await pacote.packument(name, { ...npmOptions, fullMetadata: true })) as {
+      versions?: Record<string, unknown>;
+      time?: Record<string, string>;
+    };
+    return {
+      exists: true,
+      versions: Object.keys(packument.versions ?? {}).length,
+      ...(packument.time?.created ? { created: packument.time.created } : {}),
+    };
+  } catch (error) {
+    if (npmErrorCode(error) === 'E404') return { exists: false };
+    throw new OcellusError(
+      'EREGISTRY',
+      `Could not reach the registry for "${name}": ${errorMessage(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+function renderVerdict(name: string, facts: RegistryFacts, suspects: Suspect[]): string {
+  const lines: string[] = [];
+  const age = facts.created ? `, first published ${facts.created.slice(0, 10)}` : '';
+  const versions = facts.versions !== undefined ? `, ${facts.versions} version(s)` : '';
+  lines.push(facts.exists ? `${name}: exists${age}${versions}` : `${name}: not found in the registry`);
+  if (suspects.length === 0) {
+    lines.push('  no look-alike of a popular package or known MCP server');
+  } else {
+    const lead = facts.exists ? 'looks like' : 'did you mean';
+    for (const suspect of suspects.slice(0, 5)) {
+      lines.push(
+        `  ${lead} ${suspect.target}? ${describeTechnique(suspect)}; ${describeTarget(suspect)}; score ${suspect.score.toFixed(2)}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function isPackageName(name: string): boolean {
+  try {
+    const parsed = npa(name);
+    return parsed.registry === true && parsed.name === name && parsed.rawSpec === '*';
+  } catch {
+    return false;
+  }
+}

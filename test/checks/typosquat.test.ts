@@ -1,0 +1,39 @@
+import { typosquat } from '../../src/checks/typosquat.js';
+import { testCheck } from '../helpers/check-tester.js';
+
+testCheck(typosquat, {
+  flagged: [
+    {
+      label: 'a one-letter imitation of the filesystem MCP server',
+      name: 'mcp-server-filesysterm',
+      severity: 'high',
+      message:
+        /looks like @modelcontextprotocol\/server-filesystem \(misspelling: edit distance 1: inserted 'r'/,
+    },
+    {
+      label: 'crossenv',
+      name: 'crossenv',
+      severity: 'high',
+      message: /cross-env \(separator change.*monthly downloads/,
+    },
+    {
+      label: 'postmark-mcp, not Postmark',
+      name: 'postmark-mcp',
+      severity: 'high',
+      message: /@activecampaign/,
+    },
+    { label: 'a dropped letter', name: 'mongose', severity: 'high', message: /omitted character/ },
+    { label: 'filler around a name', name: 'jquery.js', severity: 'medium', message: /noise prefix\/suffix/ },
+  ],
+  clean: [
+    { label: 'react', name: 'react', cleanBelow: 'info' },
+    { label: 'preact (a popular sibling)', name: 'preact', cleanBelow: 'info' },
+    { label: 'pug and pg', name: 'pug', cleanBelow: 'info' },
+    { label: 'chai and chalk', name: 'chai', cleanBelow: 'info' },
+    { label: '@types/node', name: '@types/node', cleanBelow: 'info' },
+    { label: "a package's own plugin", name: 'eslint-plugin-react', cleanBelow: 'info' },
+    { label: 'babel-preset-env', name: 'babel-preset-env', cleanBelow: 'info' },
+    { label: 'the official server', name: '@modelcontextprotocol/server-filesystem', cleanBelow: 'info' },
+    { label: 'an ordinary new name', name: 'weather-mcp-server', cleanBelow: 'info' },
+  ],
+});

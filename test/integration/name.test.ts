@@ -1,0 +1,68 @@
+import { describe, expect, inject, it } from 'vitest';
+import { runCli } from './cli.js';
+
+const registry = inject('registryUrl');
+
+describe('ocellus name against a real registry', () => {
+  it('reports a published look-alike with its target and technique, and exits 1', async () => {
+    const { code, stdout } = await runCli([
+      'name',
+      'mcp-server-filesysterm',
+      '--registry',
+      registry,
+      '--format',
+      'json',
+    ]);
+    expect(code).toBe(1);
+    const [verdict] = JSON.parse(stdout);
+    expect(verdict).toMatchObject({ name: 'mcp-server-filesysterm', exists: true, versions: 1 });
+    expect(verdict.suspects[0]).toMatchObject({
+      target: '@modelcontextprotocol/server-filesystem',
+      technique: 'edit-distance',
+    });
+    expect(verdict.created).toMatch(/^\d{4}-/);
+  });
+
+  it('a name that does not exist: exists false, and the name it was probably meant to be', async () => {
+    const { code, stdout } = await runCli(['name', 'expresss', '--registry', registry]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('expresss: not found in the registry');
+    expect(stdout).toContain('did you mean express?');
+  });
+
+  it('an ordinary name passes with exit 0', async () => {
+    const { code, stdout } = await runCli([
+      'name',
+      'weather-mcp-server',
+      '--registry',
+      registry,
+      '--format',
+      'json',
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual([
+      expect.objectContaining({ name: 'weather-mcp-server', exists: true, suspects: [] }),
+    ]);
+  });
+
+  it('a version or a bad name is a usage error', async () => {
+    expect((await runCli(['name', 'express@1', '--registry', registry])).code).toBe(2);
+    expect((await runCli(['name'])).code).toBe(2);
+  });
+
+  it('scan flags the look-alike in the tree', async () => {
+    const { code, stdout } = await runCli([
+      'scan',
+      'mcp-server-filesysterm',
+      '--registry',
+      registry,
+      '--format',
+      'json',
+    ]);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.packages[0].findings).toMatchObject([
+      { checkId: 'typosquat', severity: 'high', message: expect.stringContaining("inserted 'r'") },
+    ]);
+  });
+});
