@@ -457,7 +457,9 @@ function findScopeConfusion(
     }
     return;
   }
-  if (isDistinctiveBare(bare)) {
+  // A scope that itself publishes popular packages (@sentry, @aws-sdk) is a real organisation naming its own
+  // package; the same bare name under it is not a copy.
+  if (isDistinctiveBare(bare) && !index.topOfScope.has(scope)) {
     // Several organisations publish the same bare name (@smithy and @aws-sdk); only an MCP server's name
     // under a stranger's scope is reported.
     for (const target of index.byScopedBare.get(bare) ?? []) {

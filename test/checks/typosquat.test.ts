@@ -35,5 +35,9 @@ testCheck(typosquat, {
     { label: 'babel-preset-env', name: 'babel-preset-env', cleanBelow: 'info' },
     { label: 'the official server', name: '@modelcontextprotocol/server-filesystem', cleanBelow: 'info' },
     { label: 'an ordinary new name', name: 'weather-mcp-server', cleanBelow: 'info' },
+    // Found on real trees (test/bench/real-world.txt): legitimate packages one slip from another.
+    { label: "a vendor's own mcp-server under its scope", name: '@sentry/mcp-server', cleanBelow: 'info' },
+    { label: 'a package that later moved to a scope (koa-router)', name: 'koa-router', cleanBelow: 'high' },
+    { label: 'a sibling one substituted letter away (tldjs/tldts)', name: 'tldjs', cleanBelow: 'high' },
   ],
 });
