@@ -357,12 +357,7 @@ export class FactExtractor implements ConstantLookup {
           if (parent && (parent.type === 'BinaryExpression' || parent.type === 'TemplateLiteral')) break;
           const folded = fold(node, this);
           if (typeof folded?.value === 'string' && folded.value.length >= 3) {
-            strings.push({
-              value: folded.value.slice(0, MAX_STRING_KEPT),
-              derived: true,
-              decoded: folded.decoded,
-              ...this.at(node),
-            });
+            strings.push(this.foldedString(node, folded.value, folded.decoded));
           } else if (node.type === 'TemplateLiteral') {
             // Partly dynamic templates still name hosts and paths in their constant parts.
             for (const quasi of node.quasis as EsNode[]) {
@@ -428,12 +423,7 @@ export class FactExtractor implements ConstantLookup {
       if (parent?.type === 'MemberExpression' && parent.object === node) continue;
       const folded = fold(node, this);
       if (typeof folded?.value === 'string' && folded.value.length >= 3) {
-        strings.push({
-          value: folded.value.slice(0, MAX_STRING_KEPT),
-          derived: true,
-          decoded: folded.decoded,
-          ...this.at(node),
-        });
+        strings.push(this.foldedString(node, folded.value, folded.decoded));
       }
     }
   }
@@ -454,6 +444,10 @@ export class FactExtractor implements ConstantLookup {
       properties[key] = value;
     }
     return hasEmail ? { properties, via: 'literal', ...this.at(node) } : undefined;
+  }
+
+  private foldedString(node: EsNode, value: string, decoded: boolean): StringFact {
+    return { value: value.slice(0, MAX_STRING_KEPT), derived: true, decoded, ...this.at(node) };
   }
 
   private at(node: EsNode): Position {

@@ -1,5 +1,5 @@
 import { LineIndex } from './line-index.js';
-import type { CallFact, JsFileFacts, ModuleUse, StringFact } from './model.js';
+import type { CallFact, JsFileFacts, ModuleUse, Position, StringFact } from './model.js';
 import { canonicalCallee, normalizeModule } from './names.js';
 
 type Token = { kind: 'id' | 'str' | 'punct'; text: string; offset: number };
@@ -68,6 +68,30 @@ function unescapeOne(text: string, at: number): string {
   return next;
 }
 
+/** A call seen in tokens: only a string literal right after the parenthesis is known of its arguments. */
+function tokenCall(
+  callee: string,
+  written: string,
+  isNew: boolean,
+  first: Token | undefined,
+  position: Position,
+): CallFact {
+  const args =
+    first?.kind === 'str'
+      ? [
+          {
+            value: first.text,
+            kind: 'literal' as const,
+            decoded: false,
+            origins: [],
+            refs: [],
+            text: JSON.stringify(first.text).slice(0, 160),
+          },
+        ]
+      : [];
+  return { callee, written, isNew, hidden: false, args, inNetworkCallback: false, ...position };
+}
+
 /** Facts from tokens: modules loaded, dotted calls with aliases resolved, and every string. */
 export function tokenFacts(
   path: string,
@@ -123,28 +147,15 @@ export function tokenFacts(
           j += 2;
         }
         if (chain.length > 1 && tokens[j + 1]?.text === '(') {
-          const first = tokens[j + 2];
-          calls.push({
-            callee: canonicalCallee(chain.join('.')),
-            written: `require('${module}').${chain.slice(1).join('.')}`,
-            isNew: false,
-            hidden: false,
-            args:
-              first?.kind === 'str'
-                ? [
-                    {
-                      value: first.text,
-                      kind: 'literal' as const,
-                      decoded: false,
-                      origins: [],
-                      refs: [],
-                      text: JSON.stringify(first.text).slice(0, 160),
-                    },
-                  ]
-                : [],
-            inNetworkCallback: false,
-            ...at(token.offset),
-          });
+          calls.push(
+            tokenCall(
+              canonicalCallee(chain.join('.')),
+              `require('${module}').${chain.slice(1).join('.')}`,
+              false,
+              tokens[j + 2],
+              at(token.offset),
+            ),
+          );
         }
       }
     }
@@ -167,28 +178,9 @@ export function tokenFacts(
     if (tokens[j + 1]?.text !== '(') continue;
     const head = aliases.get(parts[0] ?? '');
     const name = canonicalCallee(head ? [head, ...parts.slice(1)].join('.') : parts.join('.'));
-    const first = tokens[j + 2];
-    calls.push({
-      callee: name,
-      written: parts.join('.'),
-      isNew: tokens[i - 1]?.text === 'new',
-      hidden: false,
-      args:
-        first?.kind === 'str'
-          ? [
-              {
-                value: first.text,
-                kind: 'literal' as const,
-                decoded: false,
-                origins: [],
-                refs: [],
-                text: JSON.stringify(first.text).slice(0, 160),
-              },
-            ]
-          : [],
-      inNetworkCallback: false,
-      ...at(token.offset),
-    });
+    calls.push(
+      tokenCall(name, parts.join('.'), tokens[i - 1]?.text === 'new', tokens[j + 2], at(token.offset)),
+    );
   }
   const accesses = tokens.flatMap((token, i) =>
     token.text === 'process' && tokens[i + 1]?.text === '.' && tokens[i + 2]?.text === 'env'

@@ -1,4 +1,4 @@
-import { CAPABILITIES, type Capability, type Finding, type IncompleteMark } from '../model.js';
+import { CAPABILITIES, type Capability, type IncompleteMark, type PackageReport } from '../model.js';
 import type { ScanResult } from '../scan.js';
 import { type FailOn, type Judgement, judge } from '../score.js';
 import type { Severity } from '../severity.js';
@@ -18,14 +18,8 @@ export interface Report {
     /** What the scanned packages can do, their dependencies included: the union of every package's capabilities. */
     capabilities: Capability[];
   };
-  packages: Array<{
-    name: string;
-    version: string;
-    integrity: string | null;
-    paths: string[][];
-    capabilities: Capability[];
-    findings: Finding[];
-  }>;
+  /** Packages as scanned; what could not be analysed is listed once, in summary.incomplete. */
+  packages: Array<Omit<PackageReport, 'incomplete'>>;
 }
 
 export interface BuiltReport {
