@@ -20,6 +20,18 @@ allowlist entry naming the package and the reason.`,
   run(ctx) {
     const findings: FindingDraft[] = [];
     for (const { file, call } of callsOf(ctx)) {
+      if (
+        /^process\.(?:binding|_linkedBinding)$/.test(call.callee) &&
+        /spawn|process_wrap/.test(call.args[0]?.value ?? '')
+      ) {
+        findings.push({
+          severity: 'high',
+          message: `Reaches Node's internal process-spawning binding (${call.args[0]?.value}) directly, around child_process.`,
+          location: at(file, call),
+          evidence: excerpt(`${call.written}('${call.args[0]?.value}')`),
+        });
+        continue;
+      }
       if (!isExec(call.callee)) continue;
       const command = commandLine(call);
       const origins = argOrigins(call);

