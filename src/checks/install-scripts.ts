@@ -18,8 +18,8 @@ Most real supply-chain attacks start here: ua-parser-js 0.7.29 (2021) downloaded
 and the Shai-Hulud worm (2025) ran its payload from postinstall. A native build (node-gyp, prebuild-install) is
 low; running a script shipped in the package is low (its code is what matters); an unknown command or a
 background process is medium; a download, a download piped into an interpreter, inline code that uses the
-network, encoded or obfuscated commands, and credential reads are critical. To silence a reviewed script,
-allowlist the package and version with a reason, or install with --ignore-scripts.`,
+network, encoded or obfuscated commands, and credential reads are critical. Installing with --ignore-scripts removes
+the risk itself. A reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a reason come with the policy file.`,
   defaultSeverity: 'high',
   run(ctx) {
     const scripts = scriptsOf(ctx.manifest);

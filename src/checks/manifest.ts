@@ -89,8 +89,7 @@ and into the global bin folder on global installs. A dependency that ships a bin
 \`sh\` silently replaces that command for every script that runs after it; this is how several 2023-2024
 npm malware packages intercepted credentials. Entries that resolve outside the package folder (\`../\`,
 absolute paths) make npm link or load files the package does not own. Packages that really are the
-command (npm owning npx, corepack owning yarn) are not reported. Silence a reviewed case with an allowlist
-entry and a reason.`,
+command (npm owning npx, corepack owning yarn) are not reported. A reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a reason come with the policy file.`,
   defaultSeverity: 'high',
   run(ctx) {
     const findings: FindingDraft[] = [];

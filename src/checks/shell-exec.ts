@@ -14,8 +14,7 @@ child-process capability. This check reports what a process call runs when that 
 piped into an interpreter or run after download (the ua-parser-js 2021 miner, the eslint-scope 2018 stage
 two), a reverse shell, encoded PowerShell, a command assembled from downloaded or decoded data (critical),
 credential reads or npm publish through a shell (high), and detached, hidden background processes
-(medium). \`execFile('git', [...])\` and friends are not findings. Silence a reviewed call with an
-allowlist entry naming the package and the reason.`,
+(medium). \`execFile('git', [...])\` and friends are not findings. A reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a reason come with the policy file.`,
   defaultSeverity: 'high',
   run(ctx) {
     const findings: FindingDraft[] = [];

@@ -47,7 +47,7 @@ reported when its look-alike is at least 100 times more downloaded, so siblings 
 The incidents behind it: crossenv (2017, stole environment variables), electorn, discord.dll, the puppeteer
 look-alikes of 2024, and postmark-mcp (2025), an unscoped copy of Postmark's MCP server that Bcc'd every email.
 The check judges the name alone; registry age and version count are shown by \`ocellus name\`. If the package is
-really the one you meant, allow it by name with a reason.`,
+really the one you meant: A reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a reason come with the policy file.`,
   defaultSeverity: 'high',
   run(ctx) {
     const suspects = findSuspects(ctx.name, bundledNameIndex());

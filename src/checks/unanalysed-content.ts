@@ -40,8 +40,7 @@ export const unanalysedContent = defineCheck({
   docs: `A scanner that silently skips what it cannot read invites attackers to hide there. Every tarball
 entry Ocellus does not analyse is reported: code files over the per-file limit (medium), links (medium),
 entries whose path escapes the package folder (high: npm strips them, but no honest packer makes them),
-and duplicate entries (medium). Large data files such as images are reported at info. Raise the limits
-with care, or allowlist the package with a reason.`,
+and duplicate entries (medium). Large data files such as images are reported at info. A reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a reason come with the policy file.`,
   defaultSeverity: 'medium',
   run(ctx) {
     return ctx.contents.skipped.map((entry) => {
