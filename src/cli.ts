@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { runChecksCommand } from './commands/checks.js';
 import { runNameCommand } from './commands/name.js';
 import { runScanCommand } from './commands/scan.js';
-import { ExitCode, OcellusError } from './errors.js';
+import { ExitCode, OcellusError, redactSecrets } from './errors.js';
 import { isSeverity } from './severity.js';
 
 const require = createRequire(import.meta.url);
@@ -151,11 +151,13 @@ function reportError(error: unknown): number {
     return ExitCode.usage; // commander has already printed the problem
   }
   if (error instanceof OcellusError) {
-    process.stderr.write(`ocellus: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}`);
+    process.stderr.write(
+      `ocellus: ${redactSecrets(error.message)}\n${error.hint ? `${redactSecrets(error.hint)}\n` : ''}`,
+    );
     return error.exitCode;
   }
   const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  process.stderr.write(`ocellus: internal error; the scan did not complete.\n${message}\n`);
+  process.stderr.write(`ocellus: internal error; the scan did not complete.\n${redactSecrets(message)}\n`);
   return ExitCode.incomplete;
 }
 

@@ -52,5 +52,19 @@ export function npmErrorCode(error: unknown): string | undefined {
 }
 
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return redactSecrets(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Registry errors echo URLs, and URLs can carry credentials (`https://user:token@host/`, `?token=`), and
+ * npm config keys can carry tokens (`//host/:_authToken=...`). Nothing the scanner prints may contain them.
+ */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]{1,20}:\/\/)[^\s/@:]{1,256}(?::[^\s/@]{0,256})?@/gi, '$1***@')
+    .replace(
+      /(_auth(?:Token)?|_password|token|secret|key|password)(["']?\s*[=:]\s*["']?)[^\s"'&]{4,}/gi,
+      '$1$2***',
+    )
+    .replace(/\b(npm_[A-Za-z0-9]{36}|gh[pousr]_[A-Za-z0-9]{36,})\b/g, '***');
 }
