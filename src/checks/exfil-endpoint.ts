@@ -1,8 +1,10 @@
-import { type Endpoint, endpointsIn } from '../facts/endpoints.js';
+import { type Endpoint, endpointsIn, exfilKindOfHost } from '../facts/endpoints.js';
 import type { JsFileFacts, StringFact } from '../facts/model.js';
 import { isDns, isNetwork } from '../facts/names.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
 import { argOrigins, at, originLabel } from './code-helpers.js';
+
+const SOURCES = new Set(['sensitive-file', 'env-all', 'host-info', 'env', 'file', 'command-output']);
 
 const KIND_LABEL: Record<NonNullable<Endpoint['kind']>, string> = {
   webhook: 'a webhook collector',
@@ -27,6 +29,14 @@ function gathers(files: JsFileFacts[]): boolean {
   );
 }
 
+/** `{ hostname: 'abc.oast.fun' }`: a host name standing alone, for request options and DNS. */
+function bareHost(text: string): Endpoint[] {
+  if (text.length > 253 || !/^[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){1,8}$/i.test(text)) return [];
+  const host = text.toLowerCase();
+  const kind = exfilKindOfHost(host);
+  return kind ? [{ url: host, host, kind }] : [];
+}
+
 export const exfilEndpoint = defineCheck({
   id: 'exfil-endpoint',
   title: 'Hard-coded exfiltration endpoint',
@@ -46,7 +56,7 @@ notifier library that posts to a Discord webhook the user configures names none)
       const seen = new Set<string>();
       const network = file.calls.filter((call) => isNetwork(call.callee) || isDns(call.callee));
       for (const text of file.strings) {
-        for (const endpoint of endpointsIn(text.value)) {
+        for (const endpoint of [...endpointsIn(text.value), ...bareHost(text.value)]) {
           if (!endpoint.kind || seen.has(endpoint.host)) continue;
           seen.add(endpoint.host);
           findings.push(grade(file, text, endpoint, network, collects));
@@ -65,23 +75,19 @@ function grade(
   collects: boolean,
 ): FindingDraft {
   const kind = KIND_LABEL[endpoint.kind ?? 'raw-ip'];
-  const flow = network.find((call) => {
-    const origins = argOrigins(call);
-    const named = call.args.some(
+  const names = (call: JsFileFacts['calls'][number]) =>
+    call.args.some(
       (arg) =>
         (arg.value ?? arg.text).includes(endpoint.host) ||
         Object.values(arg.properties ?? {}).some((prop) => (prop.value ?? '').includes(endpoint.host)),
     );
-    return (
-      (named || network.length === 1) &&
-      (origins.has('sensitive-file') ||
-        origins.has('env-all') ||
-        origins.has('host-info') ||
-        origins.has('env') ||
-        origins.has('file') ||
-        origins.has('command-output'))
-    );
-  });
+  const carries = (call: JsFileFacts['calls'][number]) =>
+    [...argOrigins(call)].some((origin) => SOURCES.has(origin));
+  // The request names the host; its body may go out in a later `.write`/`.end` on the same request.
+  const addressed = network.some(names) || network.length === 1;
+  const flow = addressed
+    ? (network.find((call) => names(call) && carries(call)) ?? network.find(carries))
+    : undefined;
   if (flow) {
     return {
       severity: 'critical',

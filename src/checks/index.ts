@@ -11,6 +11,7 @@ import { hardcodedRecipient } from './hardcoded-recipient.js';
 import { installScripts } from './install-scripts.js';
 import { manifest } from './manifest.js';
 import { obfuscation } from './obfuscation.js';
+import { persistence } from './persistence.js';
 import { remoteCode } from './remote-code.js';
 import { selfPropagation } from './self-propagation.js';
 import { sensitiveFiles } from './sensitive-files.js';
@@ -37,6 +38,7 @@ export const CHECKS: readonly Check[] = [
   selfPropagation,
   walletDrainer,
   destructive,
+  persistence,
   dropper,
   unanalysedContent,
   typosquat,

@@ -1,8 +1,11 @@
 import { isExec } from '../facts/names.js';
 import { atLeast } from '../severity.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
-import { argOrigins, at, callsOf, commandLine } from './code-helpers.js';
+import { argOrigins, at, callsOf, commandLine, isBundle } from './code-helpers.js';
 import { gradeInstallScript } from './install-script-grade.js';
+
+const SHELL_PROGRAM =
+  /^(?:\/bin\/|\/usr\/bin\/)?(?:ba|z|da|k)?sh$|^cmd(?:\.exe)?$|^(?:pwsh|powershell)(?:\.exe)?$/i;
 
 export const shellExec = defineCheck({
   id: 'shell-exec',
@@ -70,6 +73,24 @@ credential reads or npm publish through a shell (high), and detached, hidden bac
           confidence: 'medium',
         });
       }
+    }
+    // A shell whose input and output are a raw socket to somewhere else: a reverse shell.
+    for (const file of ctx.code.js) {
+      if (isBundle(file)) continue;
+      const socket = file.calls.find((call) =>
+        /^(?:net|tls)\.(?:connect|createConnection)$|^net\.Socket\(\)\.connect$/.test(call.callee),
+      );
+      const shell = file.calls.find(
+        (call) => isExec(call.callee) && SHELL_PROGRAM.test(call.args[0]?.value ?? ''),
+      );
+      if (!socket || !shell) continue;
+      findings.push({
+        severity: 'critical',
+        message: `Opens a raw socket with ${socket.written}() (${file.path}:${socket.line}) and starts a shell with ${shell.written}(): the shape of a reverse shell.`,
+        location: at(file, shell),
+        evidence: excerpt(shell.args.map((arg) => arg.text).join(', ')),
+        confidence: 'medium',
+      });
     }
     return findings;
   },

