@@ -54,7 +54,8 @@ export const persistence = defineCheck({
 key to ~/.ssh/authorized_keys, a cron job, a macOS LaunchAgent, a systemd user service or a Windows Run key.
 High when code writes to one of these places or runs a command that does (\`crontab\`, \`launchctl load\`,
 \`schtasks /create\`, \`reg add ...\\Run\`, \`>> ~/.bashrc\`); critical when the same file also downloads or runs
-code. Tools whose job is this (shell completion installers, dotfile managers) are rare in dependencies. A
+code; medium when such a path is only named next to some file write (shell-completion installers do that).
+A
 reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a
 reason come with the policy file.`,
   defaultSeverity: 'high',
@@ -87,13 +88,18 @@ reason come with the policy file.`,
       }
       // Paths kept in variables: the target named in a string next to a write or append.
       if (findings.some((finding) => finding.location?.file === file.path)) continue;
-      const named = file.strings.find((text) => targetOf(text.value) && text.value.length < 300);
+      // Path-like strings only: prose ("a crontab schedule") names nothing.
+      const named = file.strings.find(
+        (text) =>
+          text.value.length < 200 && (text.value.match(/ /g)?.length ?? 0) <= 2 && targetOf(text.value),
+      );
       const writes = file.calls.find(
         (call) => APPENDS.test(call.callee) || (isFileWrite(call.callee) && /append/i.test(call.callee)),
       );
       if (named && writes) {
+        // Only named, not seen written to: shell-completion installers do this honestly, so medium at most.
         findings.push({
-          severity: payload ? 'high' : 'medium',
+          severity: 'medium',
           message: `Names ${targetOf(named.value)} (${excerpt(named.value, 60)}) and writes files with ${writes.written}().`,
           location: at(file, named),
           evidence: excerpt(named.value),
