@@ -38,6 +38,23 @@ const threw = (error) => ({
   errors: [`${error?.name ?? 'Error'}: ${String(error?.message ?? error)}`],
 });
 
+function oxcAttempt(text, { sourceType, jsx, filename, language }, extra) {
+  try {
+    const result = oxc.parseSync(filename, text, {
+      sourceType,
+      lang: jsx && language === 'js' ? 'jsx' : language,
+      preserveParens: false,
+      ...extra,
+    });
+    // .program is deserialized lazily from JSON: read it so the cost is measured.
+    const ast = result.program;
+    const errors = result.errors.filter((e) => e.severity === 'Error').map((e) => e.message);
+    return { ast, errors };
+  } catch (error) {
+    return threw(error);
+  }
+}
+
 const PARSERS = [
   {
     name: 'acorn',
@@ -106,21 +123,7 @@ const PARSERS = [
     ts: true,
     options:
       "oxc.parseSync(filename, text, { sourceType, lang: 'js'|'jsx'|'ts'|'tsx', preserveParens: false }), then .program and .errors",
-    attempt(text, { sourceType, jsx, filename, language }) {
-      try {
-        const result = oxc.parseSync(filename, text, {
-          sourceType,
-          lang: jsx && language === 'js' ? 'jsx' : language,
-          preserveParens: false,
-        });
-        // .program is deserialized lazily from JSON: read it so the cost is measured.
-        const ast = result.program;
-        const errors = result.errors.filter((e) => e.severity === 'Error').map((e) => e.message);
-        return { ast, errors };
-      } catch (error) {
-        return threw(error);
-      }
-    },
+    attempt: (text, context) => oxcAttempt(text, context, {}),
   },
   {
     name: 'oxc-parser (raw transfer)',
@@ -128,21 +131,7 @@ const PARSERS = [
     ts: true,
     variant: true,
     options: 'as oxc-parser, plus experimentalRawTransfer: true',
-    attempt(text, { sourceType, jsx, filename, language }) {
-      try {
-        const result = oxc.parseSync(filename, text, {
-          sourceType,
-          lang: jsx && language === 'js' ? 'jsx' : language,
-          preserveParens: false,
-          experimentalRawTransfer: true,
-        });
-        const ast = result.program;
-        const errors = result.errors.filter((e) => e.severity === 'Error').map((e) => e.message);
-        return { ast, errors };
-      } catch (error) {
-        return threw(error);
-      }
-    },
+    attempt: (text, context) => oxcAttempt(text, context, { experimentalRawTransfer: true }),
   },
   {
     name: '@babel/parser',
