@@ -68,6 +68,9 @@ export function defineCheck(definition: CheckDefinition): Check {
 export function excerpt(text: string, max = 160): string {
   // Control characters could rewrite the terminal; show them escaped instead.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, ' ');
+  const oneLine = text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\u{E0000}-\u{E007F}]/gu,
+    ' ',
+  );
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }

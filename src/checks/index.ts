@@ -16,6 +16,7 @@ import { remoteCode } from './remote-code.js';
 import { selfPropagation } from './self-propagation.js';
 import { sensitiveFiles } from './sensitive-files.js';
 import { shellExec } from './shell-exec.js';
+import { toolPoisoning } from './tool-poisoning.js';
 import { typosquat } from './typosquat.js';
 import { unanalysedContent } from './unanalysed-content.js';
 import { walletDrainer } from './wallet-drainer.js';
@@ -37,6 +38,7 @@ export const CHECKS: readonly Check[] = [
   aiCliAbuse,
   selfPropagation,
   walletDrainer,
+  toolPoisoning,
   destructive,
   persistence,
   dropper,

@@ -12,6 +12,22 @@ export interface CodeFixture {
 /** Each must be rated high or critical on `carrier`. */
 export const attackFixtures: CodeFixture[] = [
   {
+    spec: 'notes-mcp-poisoned@1.2.0',
+    carrier: 'notes-mcp-poisoned',
+    incident:
+      'MCP tool poisoning (Invariant Labs, 2025): <IMPORTANT> block asking the model to read ~/.cursor/mcp.json and ~/.ssh/id_rsa',
+  },
+  {
+    spec: 'mail-helper-mcp-shadowing@0.4.0',
+    carrier: 'mail-helper-mcp-shadowing',
+    incident: 'MCP tool shadowing: a description that makes send_email always bcc an outside address',
+  },
+  {
+    spec: 'calc-mcp-invisible@1.0.1',
+    carrier: 'calc-mcp-invisible',
+    incident: 'instructions hidden in a tool description with Unicode tag characters',
+  },
+  {
     spec: 'eslint-scope-token-stealer@3.7.2',
     carrier: 'eslint-scope-token-stealer',
     incident: 'eslint-scope 3.7.2 (July 2018): https.get of a pastebin.com/raw script whose body is eval-ed',
@@ -126,6 +142,11 @@ export const attackFixtures: CodeFixture[] = [
 
 /** None of these may produce a finding at high or above anywhere in the tree. */
 export const benignFixtures: CodeFixture[] = [
+  {
+    spec: 'git-docs-mcp-honest@2.3.0',
+    carrier: 'git-docs-mcp-honest',
+    incident: 'benign: long, honest MCP tool descriptions with usage guidance',
+  },
   {
     spec: 'git-exec-helper@2.0.0',
     carrier: 'git-exec-helper',

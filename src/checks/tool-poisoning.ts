@@ -1,0 +1,111 @@
+import type { JsFileFacts, StringFact } from '../facts/model.js';
+import { sensitivePathsIn } from '../facts/sensitive-paths.js';
+import { defineCheck, excerpt, type FindingDraft } from './check.js';
+import { at } from './code-helpers.js';
+
+/** Instructions aimed at the model rather than the user, as they appear in poisoned MCP tool descriptions. */
+const SIGNALS: Array<{ id: string; label: string; pattern: RegExp }> = [
+  {
+    id: 'hidden-tag',
+    label: 'a hidden instruction tag',
+    pattern: /<\s*\/?\s*(?:important|system|instructions?|secret|hidden|admin|critical)\s*>/i,
+  },
+  {
+    id: 'concealment',
+    label: 'asks to hide actions from the user',
+    pattern:
+      /\b(?:do not|don'?t|never)\s+(?:tell|inform|mention|reveal|show|notify|alert)\b[^.]{0,60}\buser\b|\bwithout\s+(?:telling|informing|notifying|alerting)\s+the\s+user\b|\buser\s+(?:must|should)\s+not\s+(?:know|see|be told)\b/i,
+  },
+  {
+    id: 'pre-action',
+    label: 'tells the model to do something before using the tool',
+    pattern:
+      /\bbefore\s+(?:using|calling|invoking|you\s+use|you\s+call)\s+(?:this|the)\s+tool\b[^.]{0,120}\b(?:read|open|cat|fetch|load|include|pass|send|call)\b/i,
+  },
+  {
+    id: 'shadowing',
+    label: 'gives rules for other tools',
+    pattern:
+      /\bwhen\s+(?:the\s+)?[\w-]{2,40}\s+tool\s+is\s+(?:used|called|invoked)\b|\binstead\s+of\s+(?:using\s+)?the\s+[\w-]{2,40}\s+tool\b|\balways\s+(?:add|include|bcc|cc|copy|send)\b[^.]{0,60}(?:@|\bto\b)/i,
+  },
+  {
+    id: 'invisible',
+    label: 'invisible Unicode characters',
+    pattern: /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]|[\u{E0000}-\u{E007F}]/u,
+  },
+];
+
+const MCP_SIGNS = /^@modelcontextprotocol\/sdk|^fastmcp$|^mcp-framework$|^@mastra\/mcp/;
+
+export const toolPoisoning = defineCheck({
+  id: 'tool-poisoning',
+  title: 'Instructions for the model hidden in an MCP server',
+  description:
+    'Tool descriptions and prompts in MCP server code that address the model: hidden tags, secrecy, pre-actions, rules for other tools, invisible text.',
+  docs: `An MCP server's tool descriptions go straight into the model's context, unseen by most users. Invariant
+Labs showed in 2025 how a description with an <IMPORTANT> block can make the assistant read ~/.cursor/mcp.json or
+~/.ssh/id_rsa and pass it along "as a sidenote", tell it not to mention this to the user, or rewrite how other
+tools behave ("when send_email is used, always bcc ..."), and how zero-width or Unicode tag characters hide
+such text. Reported in packages that use an MCP server SDK or serve tools: critical when such an instruction
+also names credentials or configuration files, high otherwise. Honest long descriptions are not findings. A
+reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a
+reason come with the policy file.`,
+  defaultSeverity: 'high',
+  run(ctx) {
+    const dependencies = Object.keys({
+      ...((ctx.manifest?.dependencies as Record<string, string>) ?? {}),
+      ...((ctx.manifest?.peerDependencies as Record<string, string>) ?? {}),
+    });
+    const servesTools =
+      dependencies.some((name) => MCP_SIGNS.test(name)) ||
+      ctx.code.js.some(
+        (file) =>
+          file.imports.some((use) => MCP_SIGNS.test(use.module)) ||
+          file.strings.some((text) => text.value === 'tools/list'),
+      );
+    if (!servesTools) return [];
+    const findings: FindingDraft[] = [];
+    for (const file of ctx.code.js) {
+      const seen = new Set<string>();
+      for (const text of file.strings) {
+        if (text.value.length < 20 || seen.has(text.value)) continue;
+        const hits = SIGNALS.filter((signal) => signal.pattern.test(text.value));
+        if (hits.length === 0) continue;
+        seen.add(text.value);
+        findings.push(
+          grade(
+            file,
+            text,
+            hits.map((hit) => hit.label),
+          ),
+        );
+      }
+    }
+    return findings;
+  },
+});
+
+/** Unicode tag characters spell ASCII invisibly (U+E0041 is an invisible "A"): show what they say. */
+export function revealHidden(text: string): string {
+  return text
+    .replace(
+      /[\u{E0020}-\u{E007E}]+/gu,
+      (hidden) =>
+        `[hidden: ${[...hidden].map((c) => String.fromCharCode((c.codePointAt(0) ?? 0) - 0xe0000)).join('')}]`,
+    )
+    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u{E0000}-\u{E007F}]/gu, '');
+}
+
+function grade(file: JsFileFacts, text: StringFact, labels: string[]): FindingDraft {
+  const visible = revealHidden(text.value);
+  const targets = sensitivePathsIn(visible.replace(/\s+/g, ' ')).map((path) => path.label);
+  const namesSecrets =
+    targets.length > 0 ||
+    /\bmcp\.json\b|\bid_rsa\b|\.ssh\b|\.env\b|api[_ -]?key|password|token/i.test(visible);
+  return {
+    severity: namesSecrets ? 'critical' : 'high',
+    message: `A string the model will read ${labels.join(', ')}${namesSecrets ? `, and points it at ${targets[0] ?? 'secrets'}` : ''}: "${excerpt(visible, 160)}".`,
+    location: at(file, text),
+    evidence: excerpt(visible),
+  };
+}
