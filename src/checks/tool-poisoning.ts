@@ -30,10 +30,13 @@ const SIGNALS: Array<{ id: string; label: string; pattern: RegExp }> = [
   },
   {
     id: 'invisible',
-    label: 'invisible Unicode characters',
-    pattern: /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]|[\u{E0000}-\u{E007F}]/u,
+    label: 'text hidden in Unicode tag characters',
+    pattern: /[\u{E0000}-\u{E007F}]/u,
   },
 ];
+
+const ZERO_WIDTH = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/;
+const NON_LATIN_LETTER = /[\u0370-\u1FFF\u2C00-\uD7FF]/;
 
 const MCP_SIGNS = /^@modelcontextprotocol\/sdk|^fastmcp$|^mcp-framework$|^@mastra\/mcp/;
 
@@ -69,16 +72,20 @@ reason come with the policy file.`,
       const seen = new Set<string>();
       for (const text of file.strings) {
         if (text.value.length < 20 || seen.has(text.value)) continue;
+        // Prose the model reads is written in words; code-page tables and translations are not instructions.
+        if ((text.value.match(/[A-Za-z]{2,}/g)?.length ?? 0) < 4) continue;
         const hits = SIGNALS.filter((signal) => signal.pattern.test(text.value));
-        if (hits.length === 0) continue;
+        // Zero-width and bidi characters belong in Persian or emoji text; in English prose they hide something.
+        const hiddenMarks = ZERO_WIDTH.test(text.value) && !NON_LATIN_LETTER.test(text.value);
+        if (hits.length === 0 && !hiddenMarks) continue;
         seen.add(text.value);
-        findings.push(
-          grade(
-            file,
-            text,
-            hits.map((hit) => hit.label),
-          ),
-        );
+        const labels = [
+          ...hits.map((hit) => hit.label),
+          ...(hiddenMarks ? ['zero-width or direction characters'] : []),
+        ];
+        const finding = grade(file, text, labels);
+        if (hits.length === 0) finding.severity = 'medium';
+        findings.push(finding);
       }
     }
     return findings;
