@@ -67,8 +67,8 @@ export function defineCheck(definition: CheckDefinition): Check {
 /** Shortens evidence to something safe to print on one line. */
 export function excerpt(text: string, max = 160): string {
   // Control characters could rewrite the terminal; show them escaped instead.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
   const oneLine = text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
     /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\u{E0000}-\u{E007F}]/gu,
     ' ',
   );
