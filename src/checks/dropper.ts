@@ -82,6 +82,7 @@ ships inside the package, and medium for such an executable that nothing visibly
         .filter((value): value is string => typeof value === 'string')
         .map((value) => value.replace(/^\.\//, '')),
     );
+    const platformPackage = Array.isArray(ctx.manifest?.os) || Array.isArray(ctx.manifest?.cpu);
     const executables = ctx.code.others.filter(
       (other) => other.binary && other.binary !== 'wasm' && !NATIVE_LIBRARY.test(other.path),
     );
@@ -99,7 +100,9 @@ ships inside the package, and medium for such an executable that nothing visibly
               evidence: excerpt(starter.call.args[0]?.text ?? name),
             }
           : {
-              severity: declared.has(executable.path) ? 'info' : 'medium',
+              // Declared as the package's command, or shipped by a per-platform binary package (os/cpu set,
+              // like @esbuild/linux-x64): that binary is what the package is.
+              severity: declared.has(executable.path) || platformPackage ? 'info' : 'medium',
               message: `Ships ${executable.path}, ${article(executable.binary)} executable (${executable.size} bytes)${declared.has(executable.path) ? ', declared as its command in package.json' : ''}.`,
               location: { file: executable.path },
               confidence: 'low',

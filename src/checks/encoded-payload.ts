@@ -32,6 +32,16 @@ finding.`,
           evidence: excerpt(call.args[0]?.value ?? call.args[0]?.text ?? call.written),
         });
       }
+      // import('data:text/javascript;base64,...') runs whatever the URL carries.
+      for (const use of file.imports) {
+        if (use.how !== 'dynamic-import' || !/^data:/i.test(use.module)) continue;
+        findings.push({
+          severity: 'critical',
+          message: `Imports code from a data: URL (${excerpt(use.module, 60)}): code that never appears as a file.`,
+          location: at(file, use),
+          evidence: excerpt(use.module),
+        });
+      }
       for (const text of file.strings) {
         if (!text.decoded || !CODE_LIKE.test(text.value)) continue;
         findings.push({

@@ -684,3 +684,34 @@ testCheck(toolPoisoning, {
     server('a code page table', '€\u200e‚ƒ„…†‡ˆ‰‹‘’“”•–—˜™›¡¢£¤¥¦§¨©ª«¬אבגדהוזחטי'),
   ],
 });
+
+testCheck(encodedPayload, {
+  flagged: [
+    {
+      ...code(
+        'code imported from a data: URL',
+        "await import('data:text/javascript;base64,' + 'Y29uc29sZS5sb2coMSk=');",
+      ),
+      severity: 'critical',
+    },
+  ],
+  clean: [code('an ordinary dynamic import', "const mod = await import('./plugins/' + name + '.js');")],
+});
+
+testCheck(dropper, {
+  flagged: [
+    {
+      label: 'an executable shipped where nothing declares it',
+      files: { 'index.js': 'module.exports = {}', 'lib/updater': '\u007fELF\u0002\u0001\u0001' },
+      severity: 'medium',
+    },
+  ],
+  clean: [
+    {
+      label: 'a per-platform binary package (esbuild style)',
+      manifest: { name: '@esbuild/linux-x64', os: ['linux'], cpu: ['x64'] },
+      files: { 'bin/esbuild': '\u007fELF\u0002\u0001\u0001' },
+      cleanBelow: 'low',
+    },
+  ],
+});
