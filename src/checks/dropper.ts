@@ -3,7 +3,8 @@ import { isExec, isNetwork } from '../facts/names.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
 import { argOrigins, at, commandLine, downloadsOnlyFromOwnSources, isBundle, where } from './code-helpers.js';
 
-const NATIVE_LIBRARY = /\.(?:node|so(?:\.\d+)*|dll|dylib|wasm)$/i;
+// Native addons and shared libraries are loaded, not run: prebuildify's prebuilds/, bare's .bare addons.
+const NATIVE_LIBRARY = /\.(?:node|bare|so(?:\.\d+)*|dll|dylib|wasm)$|(?:^|\/)prebuilds\//i;
 
 function article(kind: string | undefined): string {
   const name = (kind ?? 'unknown').toUpperCase();
@@ -18,7 +19,8 @@ export const dropper = defineCheck({
 starts it: ua-parser-js 0.7.29 (2021) did exactly this from preinstall. Critical when one file downloads,
 writes and executes (or chmods) what it wrote, low when every URL it names is a package registry or the
 package's own site or repository (how esbuild-style installers fetch their own binary); high when code starts an executable (ELF, PE, Mach-O) that
-ships inside the package, and medium for such an executable that nothing visibly starts. Native addons
+ships inside the package, medium for such an executable that nothing visibly starts, info when the
+package declares it as its bin or is a per-platform binary package (os/cpu set). Native addons
 (.node, .so, .dll) loaded with require are not executables here.`,
   defaultSeverity: 'critical',
   run(ctx) {

@@ -31,7 +31,7 @@ export const SENSITIVE_PATHS: readonly SensitivePath[] = [
   {
     id: 'browser',
     label: 'browser passwords and cookies',
-    pattern: /\bLogin Data\b|[/\\]Cookies$|\bWeb Data\b|\bkey4\.db\b|\blogins\.json\b/i,
+    pattern: /\bLogin Data\b|[/\\]Cookies$|\bWeb Data\b|\bkey4\.db\b|\blogins\.json\b/,
   },
   {
     id: 'discord',
@@ -62,5 +62,7 @@ export const SENSITIVE_PATHS: readonly SensitivePath[] = [
 /** The sensitive locations a string names, if any. Strings over 4 KB are not paths. */
 export function sensitivePathsIn(text: string): SensitivePath[] {
   if (text.length > 4096) return [];
+  // Sentences ("the user's web data provider") are not paths: a path has separators or few words.
+  if ((text.match(/ /g)?.length ?? 0) > 4 && !/[/\\]/.test(text)) return [];
   return SENSITIVE_PATHS.filter((entry) => entry.pattern.test(text));
 }

@@ -73,8 +73,8 @@ export async function unpackTarball(tarball: Uint8Array, limits: ReadLimits): Pr
       return;
     }
     unpackedSize += size;
-    if (files.has(path)) skipped.push({ path, reason: 'duplicate', size });
     if (size > limits.maxFileBytes) {
+      if (files.has(path)) skipped.push({ path, reason: 'duplicate', size });
       files.delete(path);
       skipped.push({ path, reason: 'file-too-large', size });
       entry.resume();
@@ -83,8 +83,12 @@ export async function unpackTarball(tarball: Uint8Array, limits: ReadLimits): Pr
     const chunks: Buffer[] = [];
     entry.on('data', (chunk: Buffer) => chunks.push(chunk));
     entry.on('end', () => {
-      // The last copy of a duplicated path is the one tar extraction leaves on disk.
-      files.set(path, { path, bytes: Buffer.concat(chunks), size, mode: entry.mode ?? 0o644 });
+      const bytes = Buffer.concat(chunks);
+      // npm pack can list one file twice (`./dist/index.js` and `dist/index.js`); only differing copies hide
+      // anything. The last copy is the one tar extraction leaves on disk.
+      const earlier = files.get(path)?.bytes;
+      if (earlier && !Buffer.from(earlier).equals(bytes)) skipped.push({ path, reason: 'duplicate', size });
+      files.set(path, { path, bytes, size, mode: entry.mode ?? 0o644 });
     });
   });
 

@@ -715,3 +715,23 @@ testCheck(dropper, {
     },
   ],
 });
+
+testCheck(sensitiveFiles, {
+  flagged: [],
+  clean: [
+    code(
+      'prose that mentions web data',
+      "const s = 'The user has installed Firecrawl as their web data provider and wants cookies handled'; require('fs').readFileSync(f); fetch(u);",
+    ),
+  ],
+});
+
+testCheck(dropper, {
+  flagged: [],
+  clean: [
+    {
+      label: 'prebuilt native addons under prebuilds/',
+      files: { 'prebuilds/linux-x64/bare-fs.bare': '\u007fELF\u0002\u0001\u0001', 'index.js': '' },
+    },
+  ],
+});

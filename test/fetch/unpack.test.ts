@@ -112,3 +112,17 @@ describe('packagePath', () => {
     expect(packagePath(entry)).toBe(expected);
   });
 });
+
+describe('duplicate entries', () => {
+  it('an identical second copy (npm pack listing ./dist/x.js and dist/x.js) is not reported', async () => {
+    const contents = await unpackTarball(
+      makeTarball([
+        { path: 'package/./dist/index.js', body: 'same()' },
+        { path: 'package/dist/index.js', body: 'same()' },
+      ]),
+      limits,
+    );
+    expect(contents.skipped).toEqual([]);
+    expect([...contents.files.keys()]).toEqual(['dist/index.js']);
+  });
+});
