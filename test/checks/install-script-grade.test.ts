@@ -128,7 +128,8 @@ describe('gradeInstallScript', () => {
     ]);
   });
 
-  it('stays fast on hostile input aimed at its patterns', () => {
+  // Catastrophic backtracking would hang for minutes: the test's own timeout catches it, no timing asserted.
+  it('grades hostile input aimed at its patterns without hanging', { timeout: 20_000 }, () => {
     const hostile = [
       `node -e ${'('.repeat(50_000)}`,
       `curl ${'-a '.repeat(30_000)}`,
@@ -137,11 +138,6 @@ describe('gradeInstallScript', () => {
       `${'\\x4'.repeat(40_000)}`,
       `nc ${' -'.repeat(40_000)}`,
     ];
-    for (const script of hostile) {
-      const started = performance.now();
-      gradeInstallScript(script);
-      // Generous bound: catastrophic backtracking takes minutes, not a second.
-      expect(performance.now() - started).toBeLessThan(2_000);
-    }
+    for (const script of hostile) expect(gradeInstallScript(script).severity).toBeDefined();
   });
 });

@@ -2,17 +2,12 @@ import { describe, expect, inject, it } from 'vitest';
 import { runCli } from './cli.js';
 
 const registry = inject('registryUrl');
+/** Runs the CLI against the test registry with JSON output. */
+const json = (...args: string[]) => runCli([...args, '--registry', registry, '--format', 'json']);
 
 describe('ocellus name against a real registry', () => {
   it('reports a published look-alike with its target and technique, and exits 1', async () => {
-    const { code, stdout } = await runCli([
-      'name',
-      'mcp-server-filesysterm',
-      '--registry',
-      registry,
-      '--format',
-      'json',
-    ]);
+    const { code, stdout } = await json('name', 'mcp-server-filesysterm');
     expect(code).toBe(1);
     const [verdict] = JSON.parse(stdout);
     expect(verdict).toMatchObject({ name: 'mcp-server-filesysterm', exists: true, versions: 1 });
@@ -31,14 +26,7 @@ describe('ocellus name against a real registry', () => {
   });
 
   it('an ordinary name passes with exit 0', async () => {
-    const { code, stdout } = await runCli([
-      'name',
-      'weather-mcp-server',
-      '--registry',
-      registry,
-      '--format',
-      'json',
-    ]);
+    const { code, stdout } = await json('name', 'weather-mcp-server');
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual([
       expect.objectContaining({ name: 'weather-mcp-server', exists: true, suspects: [] }),
@@ -51,14 +39,7 @@ describe('ocellus name against a real registry', () => {
   });
 
   it('scan flags the look-alike in the tree', async () => {
-    const { code, stdout } = await runCli([
-      'scan',
-      'mcp-server-filesysterm',
-      '--registry',
-      registry,
-      '--format',
-      'json',
-    ]);
+    const { code, stdout } = await json('scan', 'mcp-server-filesysterm');
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     expect(report.packages[0].findings).toMatchObject([
