@@ -53,6 +53,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       false,
     )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--no-diff', 'do not compare each package with the release before it')
     .option('--no-color', 'plain text output')
     .addHelpText(
       'after',
@@ -70,6 +71,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
             registry: options.registry,
             concurrency: options.concurrency,
             allowIncomplete: options.allowIncomplete,
+            diff: options.diff !== false,
             color,
             output: options.output,
           },

@@ -1,10 +1,12 @@
 import pLimit from 'p-limit';
 import type { Check, CheckContext } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
+import { markNewFindings } from './diff/new-findings.js';
+import { type DependencyRecord, type ReleaseView, readRelease } from './diff/release.js';
 import { errorMessage } from './errors.js';
 import { manifestCapabilities } from './facts/capabilities.js';
 import { parseManifest } from './facts/manifest.js';
-import { codeCapabilities, codeFacts } from './facts/package-facts.js';
+import { codeCapabilities } from './facts/package-facts.js';
 import { testOnlyFiles } from './facts/reachability.js';
 import type { ReadLimits } from './fetch/limits.js';
 import { fetchPackage } from './fetch/tarball.js';
@@ -18,6 +20,8 @@ import {
   type PackageReport,
 } from './model.js';
 import type { NpmOptions } from './npm-config.js';
+import { type PackumentOutcome, PackumentStore } from './registry/packument.js';
+import { type RegistryFacts, registryFacts } from './registry/releases.js';
 import { resolveIdealTree } from './resolve/ideal-tree.js';
 import { atLeast, severityRank } from './severity.js';
 import type { ScanSpec } from './targets/spec.js';
@@ -32,6 +36,10 @@ export interface ScanRequest {
   limits: ReadLimits;
   concurrency: number;
   checks?: readonly Check[];
+  /** Compare every package with the release before it (default true; `--no-diff` turns it off). */
+  diff?: boolean;
+  /** The time registry ages are measured from; tests pin it. */
+  now?: Date;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -49,6 +57,9 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const checks = request.checks ?? CHECKS;
   progress({ phase: 'resolve' });
   const tree = await resolveIdealTree(request.specs, request.npmOptions);
+  const packuments = new PackumentStore(request.npmOptions);
+  const treeNames = new Set(tree.packages.filter(fromRegistry).map((node) => node.name));
+  const checkedAt = request.now ?? new Date();
 
   const total = tree.packages.length;
   let fetched = 0;
@@ -58,11 +69,23 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const reports = await Promise.all(
     tree.packages.map((node) =>
       limit(async (): Promise<PackageReport> => {
+        const packument = fromRegistry(node) ? packuments.get(node.name) : undefined;
         const outcome = await fetchPackage(node, request.npmOptions, request.limits);
+        if (!outcome.ok) {
+          progress({ phase: 'fetch', done: ++fetched, total });
+          progress({ phase: 'analyse', done: ++analysed, total });
+          return incompleteReport(node, outcome.code, outcome.reason);
+        }
+        const history = await readHistory(node, outcome.contents, packument, {
+          packuments,
+          treeNames,
+          checkedAt,
+          diff: request.diff ?? true,
+          npmOptions: request.npmOptions,
+          limits: request.limits,
+        });
         progress({ phase: 'fetch', done: ++fetched, total });
-        const report = outcome.ok
-          ? analysePackage(node, outcome.contents, checks)
-          : incompleteReport(node, outcome.code, outcome.reason);
+        const report = analysePackage(node, outcome.contents, checks, history);
         progress({ phase: 'analyse', done: ++analysed, total });
         return report;
       }),
@@ -78,43 +101,144 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   };
 }
 
+const fromRegistry = (node: PackageNode) => !(node.resolved?.startsWith('file:') ?? false);
+
+/** What the registry and the previous release add to one package's analysis. */
+export interface PackageHistory {
+  registry?: RegistryFacts;
+  previous?: { version: string; contents: PackageContents };
+  dependencyRecord?: (name: string) => DependencyRecord | undefined;
+  /** Why part of the history could not be read: the package is then marked incomplete, never passed. */
+  failure?: { code: string; reason: string };
+}
+
+async function readHistory(
+  node: PackageNode,
+  contents: PackageContents,
+  packument: Promise<PackumentOutcome> | undefined,
+  context: {
+    packuments: PackumentStore;
+    treeNames: Set<string>;
+    checkedAt: Date;
+    diff: boolean;
+    npmOptions: NpmOptions;
+    limits: ReadLimits;
+  },
+): Promise<PackageHistory> {
+  if (!packument) return {};
+  const outcome = await packument;
+  if (!outcome.ok) return { failure: { code: outcome.code, reason: outcome.reason } };
+  const registry = registryFacts(outcome.index, node.version, context.checkedAt);
+  if (!registry) {
+    return {
+      failure: {
+        code: 'EPACKUMENT',
+        reason: `the registry document of ${node.name} does not list version ${node.version}`,
+      },
+    };
+  }
+  const history: PackageHistory = { registry };
+  const records = new Map<string, DependencyRecord>();
+  for (const name of declaredDependencyNames(contents)) {
+    if (!context.treeNames.has(name) || name === node.name) continue;
+    const dependency = await context.packuments.get(name);
+    if (dependency.ok) {
+      records.set(name, {
+        ...(dependency.index.created ? { created: dependency.index.created } : {}),
+        versionCount: dependency.index.releases.size,
+      });
+    }
+  }
+  history.dependencyRecord = (name) => records.get(name);
+  const previous = registry.previous;
+  if (!context.diff || !previous) return history;
+  const fetched = await fetchPackage(
+    {
+      name: node.name,
+      version: previous.version,
+      integrity: previous.integrity ?? null,
+      resolved: previous.tarball ?? null,
+      paths: [],
+      pathsTruncated: false,
+      optional: false,
+    },
+    context.npmOptions,
+    context.limits,
+  );
+  if (!fetched.ok) {
+    history.failure = {
+      code: fetched.code,
+      reason: `the previous release ${previous.version}, needed for the version diff: ${fetched.reason}`,
+    };
+    return history;
+  }
+  history.previous = { version: previous.version, contents: fetched.contents };
+  return history;
+}
+
+function declaredDependencyNames(contents: PackageContents): string[] {
+  const bytes = contents.files.get('package.json')?.bytes;
+  if (!bytes) return [];
+  const { manifest } = parseManifest(new TextDecoder().decode(bytes));
+  const names = new Set<string>();
+  for (const field of ['dependencies', 'optionalDependencies']) {
+    const value = manifest?.[field];
+    if (value && typeof value === 'object' && !Array.isArray(value))
+      for (const name of Object.keys(value)) names.add(name);
+  }
+  return [...names];
+}
+
 export function analysePackage(
   node: PackageNode,
   contents: PackageContents,
   checks: readonly Check[],
+  history: PackageHistory = {},
 ): PackageReport {
-  const manifestFile = contents.files.get('package.json');
-  const decoder = new TextDecoder('utf-8', { fatal: false });
-  const readText = (path: string) => {
-    const bytes = contents.files.get(path)?.bytes;
-    return bytes ? decoder.decode(bytes) : undefined;
-  };
-  const parsed = parseManifest(manifestFile?.bytes ? decoder.decode(manifestFile.bytes) : undefined);
-  if (!parsed.manifest)
-    return incompleteReport(node, 'EMANIFEST', parsed.error ?? 'package.json is unreadable');
-
-  const code = codeFacts(contents);
+  const read = readRelease(node.version, contents);
+  if (!read.ok) return incompleteReport(node, 'EMANIFEST', read.reason);
+  const { release } = read;
+  const failures: string[] = [];
+  let previous: ReleaseView | undefined;
+  if (history.previous) {
+    const readPrevious = readRelease(history.previous.version, history.previous.contents);
+    if (readPrevious.ok) previous = readPrevious.release;
+  }
   const ctx: CheckContext = {
     name: node.name,
     version: node.version,
-    manifest: parsed.manifest,
-    manifestText: parsed.text,
+    manifest: release.manifest,
+    manifestText: read.manifestText,
     contents,
-    code,
+    code: release.code,
     dependencyPaths: node.paths,
-    readText,
+    readText: release.readText,
+    ...(history.registry ? { registry: history.registry } : {}),
+    ...(previous ? { previous } : {}),
+    ...(history.dependencyRecord ? { dependencyRecord: history.dependencyRecord } : {}),
   };
-  const findings: Finding[] = [];
-  const failures: string[] = [];
-  for (const check of checks) {
-    try {
-      findings.push(...check.runToFindings(ctx));
-    } catch (error) {
-      failures.push(`${check.id}: ${errorMessage(error)}`);
-    }
+  const findings = runChecks(ctx, checks, failures);
+  capTestFindings(findings, testOnlyFiles(release.code));
+  if (previous) {
+    // The previous release through the same code checks: what it already did is not news.
+    const previousFindings = runChecks(
+      {
+        name: node.name,
+        version: previous.version,
+        manifest: previous.manifest,
+        manifestText: null,
+        contents: previous.contents,
+        code: previous.code,
+        dependencyPaths: node.paths,
+        readText: previous.readText,
+      },
+      checks,
+      [],
+    );
+    capTestFindings(previousFindings, testOnlyFiles(previous.code));
+    markNewFindings(findings, previousFindings, release, previous);
   }
-  for (const failure of code.failures) failures.push(`${failure.path}: ${failure.reason}`);
-  capTestFindings(findings, testOnlyFiles(code));
+  for (const failure of release.code.failures) failures.push(`${failure.path}: ${failure.reason}`);
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const report: PackageReport = {
     name: node.name,
@@ -122,20 +246,36 @@ export function analysePackage(
     integrity: node.integrity,
     paths: node.paths,
     capabilities: sortCapabilities([
-      ...manifestCapabilities(parsed.manifest, contents),
-      ...codeCapabilities(code),
+      ...manifestCapabilities(release.manifest, contents),
+      ...codeCapabilities(release.code),
     ]),
     findings,
   };
+  if (history.failure) failures.push(history.failure.reason);
   if (failures.length > 0) {
     report.incomplete = {
       name: node.name,
       version: node.version,
-      code: 'ECHECK',
-      reason: `checks failed: ${failures.join('; ')}`,
+      code: history.failure && failures.length === 1 ? history.failure.code : 'ECHECK',
+      reason:
+        failures.length === 1 && history.failure
+          ? history.failure.reason
+          : `checks failed: ${failures.join('; ')}`,
     };
   }
   return report;
+}
+
+function runChecks(ctx: CheckContext, checks: readonly Check[], failures: string[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const check of checks) {
+    try {
+      findings.push(...check.runToFindings(ctx));
+    } catch (error) {
+      failures.push(`${check.id}: ${errorMessage(error)}`);
+    }
+  }
+  return findings;
 }
 
 /** Code in test files nothing loads never runs for the package's users: at most low. */

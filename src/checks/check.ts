@@ -1,6 +1,8 @@
+import type { DependencyRecord, ReleaseView } from '../diff/release.js';
 import type { PackageManifest } from '../facts/manifest.js';
 import type { CodeFacts } from '../facts/package-facts.js';
 import type { Confidence, Finding, FindingLocation, PackageContents } from '../model.js';
+import type { RegistryFacts } from '../registry/releases.js';
 import type { Severity } from '../severity.js';
 
 /** What a check sees of one package. Checks read this and return findings; they do no I/O. */
@@ -17,6 +19,12 @@ export interface CheckContext {
   dependencyPaths: string[][];
   /** Text of a file in the package, or undefined when absent or not kept. */
   readText(path: string): string | undefined;
+  /** What the registry says of this version and the one before it; absent for local tarballs or trimmed mirrors. */
+  registry?: RegistryFacts;
+  /** The release this version replaced, read from its tarball; absent on a first release or with --no-diff. */
+  previous?: ReleaseView;
+  /** Registry facts of other packages in the scanned tree, by name (for dependencies a release adds). */
+  dependencyRecord?: (name: string) => DependencyRecord | undefined;
 }
 
 /** A finding before the check's identity is stamped on it. */

@@ -10,8 +10,10 @@ import { exfilEndpoint } from './exfil-endpoint.js';
 import { hardcodedRecipient } from './hardcoded-recipient.js';
 import { installScripts } from './install-scripts.js';
 import { manifest } from './manifest.js';
+import { manifestConfusion } from './manifest-confusion.js';
 import { obfuscation } from './obfuscation.js';
 import { persistence } from './persistence.js';
+import { registryMetadata } from './registry-metadata.js';
 import { remoteCode } from './remote-code.js';
 import { selfPropagation } from './self-propagation.js';
 import { sensitiveFiles } from './sensitive-files.js';
@@ -19,6 +21,7 @@ import { shellExec } from './shell-exec.js';
 import { toolPoisoning } from './tool-poisoning.js';
 import { typosquat } from './typosquat.js';
 import { unanalysedContent } from './unanalysed-content.js';
+import { versionDiff } from './version-diff.js';
 import { walletDrainer } from './wallet-drainer.js';
 
 /** Every check, in the order their findings are listed. Adding a check is adding a file and a line here. */
@@ -44,4 +47,7 @@ export const CHECKS: readonly Check[] = [
   dropper,
   unanalysedContent,
   typosquat,
+  versionDiff,
+  registryMetadata,
+  manifestConfusion,
 ];

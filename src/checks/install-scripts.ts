@@ -1,6 +1,10 @@
+import { posix } from 'node:path';
+import { endpointsIn } from '../facts/endpoints.js';
 import { locateKey, scriptsOf } from '../facts/manifest.js';
+import type { JsFileFacts, Origin } from '../facts/model.js';
 import { atLeast } from '../severity.js';
 import { type CheckContext, defineCheck, excerpt, type FindingDraft } from './check.js';
+import { argOrigins, at, networkCallsIn, where } from './code-helpers.js';
 import { gradeInstallScript, type ScriptGrade } from './install-script-grade.js';
 
 /** The hooks npm runs when a registry package is installed. */
@@ -18,7 +22,9 @@ Most real supply-chain attacks start here: ua-parser-js 0.7.29 (2021) downloaded
 and the Shai-Hulud worm (2025) ran its payload from postinstall. A native build (node-gyp, prebuild-install) is
 low; running a script shipped in the package is low (its code is what matters); an unknown command or a
 background process is medium; a download, a download piped into an interpreter, inline code that uses the
-network, encoded or obfuscated commands, and credential reads are critical. Installing with --ignore-scripts removes
+network, encoded or obfuscated commands, and credential reads are critical. The files a script runs are
+followed (two levels of local imports): sending the host name, user, environment or credentials over the
+network at install time, the shape of dependency-confusion probes, is high, or critical for credentials. Installing with --ignore-scripts removes
 the risk itself. A reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a reason come with the policy file.`,
   defaultSeverity: 'high',
   run(ctx) {
@@ -28,6 +34,10 @@ the risk itself. A reviewed finding is accepted for now by scanning with a highe
       const script = scripts[hook];
       if (script === undefined || script.trim() === '') continue;
       findings.push(gradeHook(ctx, hook, script));
+    }
+    for (const hook of INSTALL_HOOKS) {
+      const script = scripts[hook];
+      if (script?.trim()) findings.push(...installTimeLeaks(ctx, hook, script));
     }
     const implicit = implicitNodeGyp(ctx, scripts);
     if (implicit) findings.push(implicit);
@@ -61,6 +71,70 @@ function gradeHook(ctx: CheckContext, hook: string, script: string): FindingDraf
     evidence: excerpt(script),
     confidence: confidenceOf(grade),
   };
+}
+
+const LEAKED: Partial<Record<Origin, string>> = {
+  'sensitive-file': 'credential files',
+  'env-all': 'the whole environment',
+  env: 'environment variables',
+  'host-info': 'who and where the machine is (host name, user, home folder)',
+  'command-output': 'command output',
+};
+
+/**
+ * The script's own files, run at install time: what they send over the network before anyone imported the
+ * package. Dependency-confusion probes and install-time recon send host name and user to a collector.
+ */
+function installTimeLeaks(ctx: CheckContext, hook: string, script: string): FindingDraft[] {
+  const findings: FindingDraft[] = [];
+  for (const entry of gradeInstallScript(script).referencedFiles) {
+    for (const file of installTimeFiles(ctx, entry)) {
+      for (const call of networkCallsIn(file)) {
+        const origins = [...argOrigins(call)].filter((origin) => LEAKED[origin]);
+        if (origins.length === 0) continue;
+        const secret = origins.includes('sensitive-file') || origins.includes('env-all');
+        const host = call.args
+          .map((arg) => arg.value ?? arg.pattern ?? '')
+          .flatMap((text) => endpointsIn(text))[0]?.host;
+        findings.push({
+          severity: secret ? 'critical' : 'high',
+          title: `${hook} script sends data`,
+          message: `At install time the ${hook} script runs ${entry}, which sends ${origins.map((origin) => LEAKED[origin]).join(', ')} over the network${host ? ` to ${host}` : ''} (${where(file, call)}).`,
+          location: at(file, call),
+          evidence: excerpt(call.args.map((arg) => arg.text).join(', ')),
+          confidence: 'high',
+        });
+        return findings; // one per hook: the first leak makes the point
+      }
+    }
+  }
+  return findings;
+}
+
+/** A file the script runs and the package files it loads, two levels deep. */
+function installTimeFiles(ctx: CheckContext, entry: string): JsFileFacts[] {
+  const byPath = new Map(ctx.code.js.map((file) => [file.path, file]));
+  const resolve = (from: string, specifier: string) => {
+    const base = posix.normalize(posix.join(posix.dirname(from), specifier));
+    return [base, `${base}.js`, `${base}.cjs`, `${base}.mjs`, `${base}/index.js`].find((path) => byPath.has(path));
+  };
+  const start = posix.normalize(entry.replace(/^\.\//, ''));
+  const seen = new Set<string>();
+  let frontier = byPath.has(start) ? [start] : [];
+  for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+    const next: string[] = [];
+    for (const path of frontier) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      for (const use of byPath.get(path)?.imports ?? []) {
+        if (!use.module.startsWith('.')) continue;
+        const target = resolve(path, use.module);
+        if (target) next.push(target);
+      }
+    }
+    frontier = next;
+  }
+  return [...seen].flatMap((path) => byPath.get(path) ?? []);
 }
 
 function mergeGrades(a: ScriptGrade, b: ScriptGrade): ScriptGrade {

@@ -1,3 +1,4 @@
+import { daysBetween } from '../registry/releases.js';
 import { bundledNameIndex } from '../typosquat/bundled.js';
 import { findSuspects, type Suspect } from '../typosquat/matcher.js';
 import { HIGH_THRESHOLD } from '../typosquat/score.js';
@@ -15,6 +16,11 @@ const TECHNIQUE_NAMES: Record<Suspect['technique'], string> = {
   'noise-affix': 'noise prefix/suffix',
   'brand-impersonation': 'brand impersonation',
 };
+
+/** A name published for two years with a dozen releases has outlived any squat the registry would tolerate. */
+const ESTABLISHED_DAYS = 730;
+const ESTABLISHED_VERSIONS = 12;
+const YOUNG_DAYS = 90;
 
 export function describeTechnique(suspect: Suspect): string {
   return `${TECHNIQUE_NAMES[suspect.technique]}: ${suspect.detail}`;
@@ -46,7 +52,9 @@ such as -js or node-, and vendor brand words next to "mcp". A name that is itsel
 reported when its look-alike is at least 100 times more downloaded, so siblings like preact and react stay quiet.
 The incidents behind it: crossenv (2017, stole environment variables), electorn, discord.dll, the puppeteer
 look-alikes of 2024, and postmark-mcp (2025), an unscoped copy of Postmark's MCP server that Bcc'd every email.
-The check judges the name alone; registry age and version count are shown by \`ocellus name\`. If the package is
+When the registry says when the name was first published: a squat is young, so a name published for two years or
+more with at least 12 versions is reported low, and a name under 90 days old is high even for the one-letter slips
+that are otherwise medium. If the package is
 really the one you meant: A reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a reason come with the policy file.`,
   defaultSeverity: 'high',
   run(ctx) {
@@ -59,12 +67,36 @@ really the one you meant: A reviewed finding is accepted for now by scanning wit
     const ambiguous =
       (top.technique === 'edit-distance' && /'.' for '.'/.test(top.detail)) ||
       (top.technique === 'scope-confusion' && top.detail.includes('folded into the name'));
-    const high = top.score >= HIGH_THRESHOLD && !ambiguous;
+    const age = daysBetween(ctx.registry?.created, ctx.registry?.checkedAt);
+    const versions = ctx.registry?.versionCount;
+    // Registry history separates a squat from a long-lived sibling: squats are young and have few releases.
+    const established =
+      age !== undefined &&
+      versions !== undefined &&
+      age >= ESTABLISHED_DAYS &&
+      versions >= ESTABLISHED_VERSIONS;
+    const young = age !== undefined && age <= YOUNG_DAYS;
+    const high = top.score >= HIGH_THRESHOLD && (!ambiguous || young) && !established;
+    const history =
+      age === undefined
+        ? ''
+        : ` The registry has ${versions} version(s) of it, the first published ${Math.round(age)} day(s) ago${established ? ', so it is an established package, not a fresh squat' : ''}.`;
+    if (established) {
+      return [
+        {
+          severity: 'low',
+          confidence: 'low',
+          message: `${ctx.name} resembles ${top.target} (${describeTechnique(top)}).${history}`,
+          location: { file: 'package.json' },
+          evidence: `"name": "${ctx.name}"`,
+        },
+      ];
+    }
     return [
       {
         severity: high ? 'high' : 'medium',
         confidence: high ? 'high' : 'medium',
-        message: `${ctx.name} looks like ${top.target} (${describeTechnique(top)}), ${describeTarget(top)}. Check that this is the package you meant to install.`,
+        message: `${ctx.name} looks like ${top.target} (${describeTechnique(top)}), ${describeTarget(top)}. Check that this is the package you meant to install.${history}`,
         location: { file: 'package.json' },
         evidence: `"name": "${ctx.name}"`,
       },

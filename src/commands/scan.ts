@@ -17,6 +17,8 @@ export interface ScanCommandOptions {
   registry?: string;
   concurrency: number;
   allowIncomplete: boolean;
+  /** Compare every package with its previous release (on unless --no-diff). */
+  diff?: boolean;
   color: boolean;
   output?: string;
 }
@@ -49,6 +51,7 @@ export async function runScanCommand(
       npmOptions,
       limits: DEFAULT_LIMITS,
       concurrency: options.concurrency,
+      diff: options.diff ?? true,
       onProgress: (event) => progress.update(event),
     });
   } catch (error) {

@@ -64,7 +64,8 @@ const FILE_WRITE =
   /^fs\.(?:writeFileSync|writeFile|appendFileSync|appendFile|createWriteStream|copyFileSync|copyFile|renameSync|rename|rmSync|rm|rmdirSync|rmdir|unlinkSync|unlink|chmodSync|chmod|truncateSync|truncate|outputFile|outputFileSync|removeSync|remove|emptyDirSync|emptyDir)$/;
 const DYNAMIC_CODE =
   /^(?:eval|Function|vm\.(?:runInThisContext|runInNewContext|runInContext|compileFunction|Script|SourceTextModule)|setTimeout|setInterval)$|\._compile$/;
-const HOST_INFO = /^os\.(?:hostname|userInfo|networkInterfaces|homedir|platform|arch|type|release|cpus)$/;
+// Who and where the machine is. Platform and architecture are not here: binary installers send them to pick a build.
+const HOST_INFO = /^os\.(?:hostname|userInfo|networkInterfaces|homedir)$/;
 const DECODERS =
   /^(?:atob|Buffer\.from|crypto\.(?:createDecipher|createDecipheriv|privateDecrypt)|zlib\.(?:inflateSync|gunzipSync|brotliDecompressSync|inflateRawSync|unzipSync))$/;
 

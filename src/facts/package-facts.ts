@@ -163,25 +163,38 @@ function jsonConstant(text: string): Folded | undefined {
 
 /** What the code uses, like a phone app's permission list. */
 export function codeCapabilities(facts: CodeFacts): Capability[] {
-  const capabilities = new Set<Capability>();
+  return [...capabilitySites(facts).keys()];
+}
+
+/** Where each capability is first used: the version diff points at the line that brought it in. */
+export function capabilitySites(
+  facts: CodeFacts,
+): Map<Capability, { file: string; line: number; column: number }> {
+  const sites = new Map<Capability, { file: string; line: number; column: number }>();
   for (const file of facts.js) {
+    const add = (capability: Capability, at: { line: number; column: number }) => {
+      if (!sites.has(capability))
+        sites.set(capability, { file: file.path, line: at.line, column: at.column });
+    };
     for (const use of file.imports) {
-      if (NETWORK_MODULES.has(use.module)) capabilities.add('network');
-      if (EXEC_MODULES.has(use.module)) capabilities.add('child-process');
-      if (use.module === 'vm') capabilities.add('dynamic-code');
-      if (use.module === 'dns') capabilities.add('network');
+      if (NETWORK_MODULES.has(use.module)) add('network', use);
+      if (EXEC_MODULES.has(use.module)) add('child-process', use);
+      if (use.module === 'vm') add('dynamic-code', use);
+      if (use.module === 'dns') add('network', use);
     }
     for (const call of file.calls) {
-      if (isNetwork(call.callee) || isDns(call.callee)) capabilities.add('network');
-      if (isExec(call.callee)) capabilities.add('child-process');
-      if (isFileRead(call.callee)) capabilities.add('fs-read');
-      if (isFileWrite(call.callee)) capabilities.add('fs-write');
+      if (isNetwork(call.callee) || isDns(call.callee)) add('network', call);
+      if (isExec(call.callee)) add('child-process', call);
+      if (isFileRead(call.callee)) add('fs-read', call);
+      if (isFileWrite(call.callee)) add('fs-write', call);
       if (isDynamicCode(call.callee) && !/^set(?:Timeout|Interval)$/.test(call.callee))
-        capabilities.add('dynamic-code');
-      if (isDecoder(call.callee) && call.callee.startsWith('crypto.')) capabilities.add('dynamic-code');
+        add('dynamic-code', call);
+      if (isDecoder(call.callee) && call.callee.startsWith('crypto.')) add('dynamic-code', call);
     }
-    if (file.valueRefs.length > 0) capabilities.add('dynamic-code');
-    if (file.accesses.length > 0) capabilities.add('env');
+    const [valueRef] = file.valueRefs;
+    if (valueRef) add('dynamic-code', valueRef);
+    const [access] = file.accesses;
+    if (access) add('env', access);
   }
-  return [...capabilities];
+  return sites;
 }

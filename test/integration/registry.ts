@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -82,4 +82,72 @@ export async function publishFixtures(registryUrl: string, fixturesDir: string):
     }
   }
   return published;
+}
+
+/**
+ * What a fixture's `registry.json` may say about its history, applied to Verdaccio's stored document so the
+ * real registry serves it: when it was published, by whom, with or without provenance, and a registry
+ * manifest that differs from the tarball's (manifest confusion).
+ */
+interface FixtureHistory {
+  createdDaysAgo?: number;
+  versions?: Record<
+    string,
+    {
+      publishedDaysAgo?: number;
+      publisher?: string;
+      maintainers?: string[];
+      provenance?: boolean;
+      deprecated?: string;
+      registryManifest?: Record<string, unknown>;
+    }
+  >;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+const DEFAULT_AUTHOR = 'fixture-author';
+
+/**
+ * Gives every published fixture a registry history. By default a fixture is an established package: first
+ * published 400 days ago, a release a week, by one maintainer, so only fixtures that opt in look new.
+ */
+export async function applyFixtureHistories(storage: string, fixturesDir: string, now = Date.now()): Promise<void> {
+  for (const pkg of await fixturePackages(fixturesDir)) {
+    const documentPath = join(storage, pkg, 'package.json');
+    const raw = await readFile(documentPath, 'utf8').catch(() => undefined);
+    if (!raw) continue;
+    const history: FixtureHistory = JSON.parse(
+      (await readFile(join(fixturesDir, pkg, 'registry.json'), 'utf8').catch(() => undefined)) ?? '{}',
+    );
+    const doc = JSON.parse(raw) as {
+      time: Record<string, string>;
+      versions: Record<string, Record<string, unknown>>;
+    };
+    const versions = Object.keys(doc.versions).sort(semver.compare);
+    const createdDaysAgo = history.createdDaysAgo ?? 400;
+    const step = Math.min(7, createdDaysAgo / (versions.length + 1));
+    doc.time.created = new Date(now - createdDaysAgo * DAY).toISOString();
+    versions.forEach((version, index) => {
+      const override = history.versions?.[version] ?? {};
+      const daysAgo = override.publishedDaysAgo ?? createdDaysAgo - index * step;
+      doc.time[version] = new Date(now - daysAgo * DAY).toISOString();
+      const manifest = doc.versions[version] as Record<string, unknown> & { dist: Record<string, unknown> };
+      const publisher = override.publisher ?? DEFAULT_AUTHOR;
+      manifest._npmUser = { name: publisher, email: `${publisher}@example.invalid` };
+      manifest.maintainers = (override.maintainers ?? [publisher]).map((name) => ({
+        name,
+        email: `${name}@example.invalid`,
+      }));
+      if (override.provenance) {
+        manifest.dist.attestations = {
+          url: `https://registry.example.invalid/-/npm/v1/attestations/${pkg}@${version}`,
+          provenance: { predicateType: 'https://slsa.dev/provenance/v1' },
+        };
+      }
+      if (override.deprecated) manifest.deprecated = override.deprecated;
+      Object.assign(manifest, override.registryManifest ?? {});
+    });
+    doc.time.modified = doc.time[versions.at(-1) ?? ''] ?? doc.time.created;
+    await writeFile(documentPath, JSON.stringify(doc));
+  }
 }

@@ -1,0 +1,35 @@
+import { releaseDelta } from '../diff/delta.js';
+import { defineCheck } from './check.js';
+
+export const versionDiff = defineCheck({
+  id: 'version-diff',
+  title: 'Risky change since the previous release',
+  description: 'What changed for security between this version and the release before it.',
+  docs: `The fake postmark-mcp published fifteen clean releases; 1.0.16 added one line that Bcc'd every email to
+the attacker. Looking at 1.0.16 alone, a send call with a Bcc looks ordinary; next to 1.0.15 it is the change.
+For every package in the tree Ocellus fetches the release it replaced (the highest lower version published
+before it) and reports what appeared: install scripts added or made riskier; dependencies added, high when the
+dependency itself is brand new; new capabilities (network, programs, env, files, generated code), high when a
+patch release starts both talking to the network and reading secrets; new network destinations that are not the
+package's own; new binaries or minified code; a size jump in a patch release; build output that changed while its
+source did not. Findings of the other checks that are new in this release say so and quote the added line.
+Major releases (and 0.x minors) are expected to change a lot, so the same change weighs one level less there.
+Turn it off with --no-diff; review a pair of versions with \`ocellus diff <name> <from> <to>\`.`,
+  defaultSeverity: 'high',
+  run(ctx) {
+    if (!ctx.previous || !ctx.manifest) return [];
+    const releasedAt = ctx.registry?.release.published ?? ctx.registry?.checkedAt;
+    return releaseDelta({
+      previous: ctx.previous,
+      next: {
+        version: ctx.version,
+        manifest: ctx.manifest,
+        contents: ctx.contents,
+        code: ctx.code,
+        readText: ctx.readText,
+      },
+      ...(ctx.dependencyRecord ? { dependencyRecord: ctx.dependencyRecord } : {}),
+      ...(releasedAt ? { releasedAt } : {}),
+    });
+  },
+});

@@ -1,0 +1,80 @@
+import { excerpt } from '../checks/check.js';
+import type { Finding } from '../model.js';
+import { sourceLine } from './lines.js';
+
+/** Checks that judge the name or the registry, not the code: their findings are not "new code". */
+const NOT_CODE = new Set(['typosquat', 'registry-metadata', 'manifest-confusion', 'version-diff']);
+/** How far below a finding's position the added line may sit (a finding points at the start of its statement). */
+const STATEMENT_SPAN = 30;
+
+interface Side {
+  version: string;
+  readText(path: string): string | undefined;
+}
+
+/** Identity of a finding across versions: lines move between releases, the code they quote does not. */
+function findingKey(finding: Finding): string {
+  const what = finding.evidence ?? finding.message.replace(/\d+(?:\.\d+)*/g, '#');
+  return `${finding.checkId}\u0000${finding.title}\u0000${what.replace(/\s+/g, ' ').trim()}`;
+}
+
+/**
+ * Pure: marks the findings of `next` that `previous` did not have, naming both versions and quoting the
+ * line the new release added, so code that "looks ordinary alone" reads as the change it is. Returns the new ones.
+ */
+export function markNewFindings(
+  findings: Finding[],
+  previousFindings: readonly Finding[],
+  next: Side,
+  previous: Side,
+): Finding[] {
+  const before = new Set(previousFindings.map(findingKey));
+  const added: Finding[] = [];
+  for (const finding of findings) {
+    if (NOT_CODE.has(finding.checkId) || before.has(findingKey(finding))) continue;
+    const quote = addedLine(finding, next, previous);
+    finding.message = quote
+      ? `${finding.message} New in ${next.version}: it added \`${quote.text}\` (${quote.file}:${quote.line}); ${previous.version} did not have this.`
+      : `${finding.message} New in ${next.version}: ${previous.version} did not have this.`;
+    if (quote) {
+      finding.evidence = quote.text;
+      if (finding.location) finding.location = { file: quote.file, line: quote.line };
+    }
+    added.push(finding);
+  }
+  return added;
+}
+
+/**
+ * The line of the finding's statement that the new release added: the one holding the finding's evidence,
+ * else the first added line at or below the finding's position, else the finding's own line.
+ */
+function addedLine(finding: Finding, next: Side, previous: Side): { file: string; line: number; text: string } | undefined {
+  const location = finding.location;
+  if (!location?.line) return undefined;
+  const text = next.readText(location.file);
+  if (!text) return undefined;
+  const lines = text.split('\n');
+  const old = new Set((previous.readText(location.file) ?? '').split('\n').map((line) => line.trim()));
+  const wanted = needle(finding.evidence);
+  let firstAdded: number | undefined;
+  const last = Math.min(lines.length, location.line + STATEMENT_SPAN);
+  for (let index = location.line - 1; index < last; index++) {
+    const line = lines[index]?.trim() ?? '';
+    if (line.length === 0 || line.length > 200 || old.has(line)) continue;
+    if (wanted && squash(line).includes(wanted)) return { file: location.file, line: index + 1, text: excerpt(line, 200) };
+    firstAdded ??= index;
+  }
+  const index = firstAdded ?? location.line - 1;
+  const own = sourceLine(text, index + 1);
+  return own ? { file: location.file, line: index + 1, text: excerpt(own, 200) } : undefined;
+}
+
+/** Quotes and spacing differ between a finding's evidence and the source it came from. */
+const squash = (text: string) => text.replace(/["'`\s]/g, '').toLowerCase();
+
+function needle(evidence: string | undefined): string | undefined {
+  if (!evidence) return undefined;
+  const squashed = squash(evidence);
+  return squashed.length >= 4 && squashed.length <= 200 ? squashed : undefined;
+}

@@ -1,0 +1,159 @@
+import pacote from 'pacote';
+import semver from 'semver';
+import { errorMessage, npmErrorCode } from '../errors.js';
+import type { NpmOptions } from '../npm-config.js';
+
+/** The parts of one published version's registry manifest the checks compare with the tarball. */
+export interface RegistryManifest {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  bin: Record<string, string>;
+  repository?: string;
+  description?: string;
+}
+
+/** One published version, as the registry describes it. Every field may be missing on a trimmed mirror. */
+export interface ReleaseRecord {
+  version: string;
+  /** ISO time of publication, when the registry says. */
+  published?: string;
+  /** The account that published this version (`_npmUser`). */
+  publisher?: string;
+  maintainers: string[];
+  /** The registry holds a provenance attestation for this version. */
+  provenance: boolean;
+  deprecated?: string;
+  integrity?: string;
+  tarball?: string;
+  manifest: RegistryManifest;
+}
+
+/** A packument reduced to what the scan uses, so the (sometimes many-megabyte) document can be dropped. */
+export interface PackumentIndex {
+  name: string;
+  created?: string;
+  releases: Map<string, ReleaseRecord>;
+  /** Versions the time map lists that are no longer served: unpublished. */
+  unpublished: string[];
+  latest?: string;
+}
+
+type Json = Record<string, unknown>;
+
+const asObject = (value: unknown): Json | undefined =>
+  value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+const asString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function stringMap(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(asObject(value) ?? {})) {
+    if (typeof entry === 'string') result[key] = entry;
+  }
+  return result;
+}
+
+function personName(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.replace(/\s*<.*$/, '').trim() || undefined;
+  return asString(asObject(value)?.name);
+}
+
+/** `bin` as npm links it: a string means one command named after the package. */
+export function normalizeBin(bin: unknown, packageName: string): Record<string, string> {
+  const strip = (path: string) => path.replace(/^(?:\.\/)+/, '');
+  if (typeof bin === 'string') return { [packageName.replace(/^@[^/]+\//, '')]: strip(bin) };
+  const result: Record<string, string> = {};
+  for (const [key, path] of Object.entries(stringMap(bin))) result[key] = strip(path);
+  return result;
+}
+
+export function repositoryUrl(repository: unknown): string | undefined {
+  return asString(repository) ?? asString(asObject(repository)?.url);
+}
+
+export function registryManifest(manifest: Json, packageName: string): RegistryManifest {
+  const repository = repositoryUrl(manifest.repository);
+  const description = asString(manifest.description);
+  return {
+    scripts: stringMap(manifest.scripts),
+    dependencies: { ...stringMap(manifest.optionalDependencies), ...stringMap(manifest.dependencies) },
+    bin: normalizeBin(manifest.bin, packageName),
+    ...(repository ? { repository } : {}),
+    ...(description ? { description: description.slice(0, 300) } : {}),
+  };
+}
+
+/** Pure: a full packument (as the registry sends it) to the index the checks read. */
+export function indexPackument(packument: unknown): PackumentIndex {
+  const doc = asObject(packument) ?? {};
+  const name = asString(doc.name) ?? '';
+  const time = asObject(doc.time) ?? {};
+  const releases = new Map<string, ReleaseRecord>();
+  for (const [version, raw] of Object.entries(asObject(doc.versions) ?? {})) {
+    const manifest = asObject(raw);
+    if (!manifest || !semver.valid(version)) continue;
+    const dist = asObject(manifest.dist) ?? {};
+    const attestations = asObject(dist.attestations);
+    const provenance = asObject(attestations?.provenance);
+    const published = asString(time[version]);
+    const publisher = personName(manifest._npmUser);
+    const deprecated = asString(manifest.deprecated);
+    const integrity = asString(dist.integrity);
+    const tarball = asString(dist.tarball);
+    releases.set(version, {
+      version,
+      ...(published ? { published } : {}),
+      ...(publisher ? { publisher } : {}),
+      maintainers: (Array.isArray(manifest.maintainers) ? manifest.maintainers : [])
+        .map(personName)
+        .filter((maintainer): maintainer is string => Boolean(maintainer)),
+      provenance: Boolean(provenance ?? (attestations && asString(attestations.url))),
+      ...(deprecated ? { deprecated } : {}),
+      ...(integrity ? { integrity } : {}),
+      ...(tarball ? { tarball } : {}),
+      manifest: registryManifest(manifest, name),
+    });
+  }
+  const unpublished = Object.keys(time).filter((key) => semver.valid(key) !== null && !releases.has(key));
+  const created = asString(time.created);
+  const latest = asString(asObject(doc['dist-tags'])?.latest);
+  return { name, ...(created ? { created } : {}), releases, unpublished, ...(latest ? { latest } : {}) };
+}
+
+export type PackumentOutcome =
+  | { ok: true; index: PackumentIndex }
+  | { ok: false; code: string; reason: string };
+
+/**
+ * Full packuments, fetched once per name per run through pacote (so through npm's cache, auth and proxy).
+ * The full document is needed: the abbreviated one npm installs from has no publish times or publishers.
+ */
+export class PackumentStore {
+  readonly #npmOptions: NpmOptions;
+  readonly #pending = new Map<string, Promise<PackumentOutcome>>();
+
+  constructor(npmOptions: NpmOptions) {
+    this.#npmOptions = npmOptions;
+  }
+
+  get(name: string): Promise<PackumentOutcome> {
+    let pending = this.#pending.get(name);
+    if (!pending) {
+      pending = this.#fetch(name);
+      this.#pending.set(name, pending);
+    }
+    return pending;
+  }
+
+  async #fetch(name: string): Promise<PackumentOutcome> {
+    try {
+      const packument = await pacote.packument(name, { ...this.#npmOptions, fullMetadata: true });
+      return { ok: true, index: indexPackument(packument) };
+    } catch (error) {
+      return {
+        ok: false,
+        code: npmErrorCode(error) ?? 'EPACKUMENT',
+        reason: `could not fetch the registry document of ${name}: ${errorMessage(error).split('\n')[0]}`,
+      };
+    }
+  }
+}
