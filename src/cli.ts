@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runChecksCommand } from './commands/checks.js';
+import { runDiffCommand } from './commands/diff.js';
 import { runNameCommand } from './commands/name.js';
 import { runScanCommand } from './commands/scan.js';
 import { ExitCode, OcellusError, redactSecrets } from './errors.js';
@@ -75,6 +76,45 @@ function buildProgram(setExitCode: (code: number) => void): Command {
             color,
             output: options.output,
           },
+          {
+            cwd: process.cwd(),
+            env: process.env,
+            stdout: process.stdout,
+            stderr: process.stderr,
+            toolVersion: version,
+          },
+        ),
+      );
+    });
+  program
+    .command('diff')
+    .description('Show what changed for security between two published versions of a package.')
+    .argument('<name>', 'package name')
+    .argument('<from>', 'the earlier version, such as 1.0.15')
+    .argument('<to>', 'the later version, such as 1.0.16')
+    .addOption(
+      new Option('-f, --format <format>', 'report format').choices(['table', 'json']).default('table'),
+    )
+    .option(
+      '--fail-on <severity>',
+      'exit 1 when a change is at or above this severity, or "none"',
+      parseFailOn,
+      'high',
+    )
+    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
+    .option('--no-color', 'plain text output')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 nothing at or above --fail-on, 1 changes at or above it, 2 usage error, 3 registry unreachable.',
+    )
+    .action(async (name: string, from: string, to: string, options) => {
+      const color = options.color !== false && !process.env.NO_COLOR && Boolean(process.stdout.isTTY);
+      setExitCode(
+        await runDiffCommand(
+          name,
+          from,
+          to,
+          { format: options.format, failOn: options.failOn, registry: options.registry, color },
           {
             cwd: process.cwd(),
             env: process.env,

@@ -1,9 +1,9 @@
 import pLimit from 'p-limit';
 import type { Check, CheckContext } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
-import { markNewFindings } from './diff/new-findings.js';
+import { capTestFindings, runChecks } from './checks/run.js';
+import { checkAgainstPrevious } from './diff/compare.js';
 import { type DependencyRecord, type ReleaseView, readRelease } from './diff/release.js';
-import { errorMessage } from './errors.js';
 import { manifestCapabilities } from './facts/capabilities.js';
 import { parseManifest } from './facts/manifest.js';
 import { codeCapabilities } from './facts/package-facts.js';
@@ -13,7 +13,6 @@ import { fetchPackage } from './fetch/tarball.js';
 import {
   CAPABILITIES,
   type Capability,
-  type Finding,
   type IncompleteMark,
   type PackageContents,
   type PackageNode,
@@ -23,7 +22,7 @@ import type { NpmOptions } from './npm-config.js';
 import { type PackumentOutcome, PackumentStore } from './registry/packument.js';
 import { type RegistryFacts, registryFacts } from './registry/releases.js';
 import { resolveIdealTree } from './resolve/ideal-tree.js';
-import { atLeast, severityRank } from './severity.js';
+import { severityRank } from './severity.js';
 import type { ScanSpec } from './targets/spec.js';
 
 export type ProgressEvent =
@@ -217,27 +216,10 @@ export function analysePackage(
     ...(previous ? { previous } : {}),
     ...(history.dependencyRecord ? { dependencyRecord: history.dependencyRecord } : {}),
   };
-  const findings = runChecks(ctx, checks, failures);
-  capTestFindings(findings, testOnlyFiles(release.code));
-  if (previous) {
-    // The previous release through the same code checks: what it already did is not news.
-    const previousFindings = runChecks(
-      {
-        name: node.name,
-        version: previous.version,
-        manifest: previous.manifest,
-        manifestText: null,
-        contents: previous.contents,
-        code: previous.code,
-        dependencyPaths: node.paths,
-        readText: previous.readText,
-      },
-      checks,
-      [],
-    );
-    capTestFindings(previousFindings, testOnlyFiles(previous.code));
-    markNewFindings(findings, previousFindings, release, previous);
-  }
+  const findings = previous
+    ? checkAgainstPrevious({ ...ctx, previous }, checks, failures).findings
+    : runChecks(ctx, checks, failures);
+  if (!previous) capTestFindings(findings, testOnlyFiles(release.code));
   for (const failure of release.code.failures) failures.push(`${failure.path}: ${failure.reason}`);
   findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
   const report: PackageReport = {
@@ -264,28 +246,6 @@ export function analysePackage(
     };
   }
   return report;
-}
-
-function runChecks(ctx: CheckContext, checks: readonly Check[], failures: string[]): Finding[] {
-  const findings: Finding[] = [];
-  for (const check of checks) {
-    try {
-      findings.push(...check.runToFindings(ctx));
-    } catch (error) {
-      failures.push(`${check.id}: ${errorMessage(error)}`);
-    }
-  }
-  return findings;
-}
-
-/** Code in test files nothing loads never runs for the package's users: at most low. */
-function capTestFindings(findings: Finding[], testOnly: Set<string>): void {
-  for (const finding of findings) {
-    if (!finding.location || !testOnly.has(finding.location.file) || !atLeast(finding.severity, 'medium'))
-      continue;
-    finding.severity = 'low';
-    finding.message = `${finding.message} (In a test file that no package code loads.)`;
-  }
 }
 
 function incompleteReport(node: PackageNode, code: string, reason: string): PackageReport {

@@ -116,7 +116,9 @@ function installTimeFiles(ctx: CheckContext, entry: string): JsFileFacts[] {
   const byPath = new Map(ctx.code.js.map((file) => [file.path, file]));
   const resolve = (from: string, specifier: string) => {
     const base = posix.normalize(posix.join(posix.dirname(from), specifier));
-    return [base, `${base}.js`, `${base}.cjs`, `${base}.mjs`, `${base}/index.js`].find((path) => byPath.has(path));
+    return [base, `${base}.js`, `${base}.cjs`, `${base}.mjs`, `${base}/index.js`].find((path) =>
+      byPath.has(path),
+    );
   };
   const start = posix.normalize(entry.replace(/^\.\//, ''));
   const seen = new Set<string>();

@@ -49,7 +49,11 @@ export function markNewFindings(
  * The line of the finding's statement that the new release added: the one holding the finding's evidence,
  * else the first added line at or below the finding's position, else the finding's own line.
  */
-function addedLine(finding: Finding, next: Side, previous: Side): { file: string; line: number; text: string } | undefined {
+function addedLine(
+  finding: Finding,
+  next: Side,
+  previous: Side,
+): { file: string; line: number; text: string } | undefined {
   const location = finding.location;
   if (!location?.line) return undefined;
   const text = next.readText(location.file);
@@ -62,7 +66,8 @@ function addedLine(finding: Finding, next: Side, previous: Side): { file: string
   for (let index = location.line - 1; index < last; index++) {
     const line = lines[index]?.trim() ?? '';
     if (line.length === 0 || line.length > 200 || old.has(line)) continue;
-    if (wanted && squash(line).includes(wanted)) return { file: location.file, line: index + 1, text: excerpt(line, 200) };
+    if (wanted && squash(line).includes(wanted))
+      return { file: location.file, line: index + 1, text: excerpt(line, 200) };
     firstAdded ??= index;
   }
   const index = firstAdded ?? location.line - 1;

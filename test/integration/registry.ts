@@ -111,7 +111,11 @@ const DEFAULT_AUTHOR = 'fixture-author';
  * Gives every published fixture a registry history. By default a fixture is an established package: first
  * published 400 days ago, a release a week, by one maintainer, so only fixtures that opt in look new.
  */
-export async function applyFixtureHistories(storage: string, fixturesDir: string, now = Date.now()): Promise<void> {
+export async function applyFixtureHistories(
+  storage: string,
+  fixturesDir: string,
+  now = Date.now(),
+): Promise<void> {
   for (const pkg of await fixturePackages(fixturesDir)) {
     const documentPath = join(storage, pkg, 'package.json');
     const raw = await readFile(documentPath, 'utf8').catch(() => undefined);

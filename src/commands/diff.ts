@@ -1,0 +1,164 @@
+import npa from 'npm-package-arg';
+import semver from 'semver';
+import { CHECKS } from '../checks/index.js';
+import { compareReleases } from '../diff/compare.js';
+import { type DependencyRecord, type ReleaseView, readRelease } from '../diff/release.js';
+import { ExitCode, OcellusError } from '../errors.js';
+import { manifestCapabilities } from '../facts/capabilities.js';
+import { codeCapabilities } from '../facts/package-facts.js';
+import { DEFAULT_LIMITS } from '../fetch/limits.js';
+import { fetchPackage } from '../fetch/tarball.js';
+import { CAPABILITIES } from '../model.js';
+import { loadNpmOptions, type NpmOptions } from '../npm-config.js';
+import { PackumentStore, type ReleaseRecord } from '../registry/packument.js';
+import { registryFacts } from '../registry/releases.js';
+import { buildReport } from '../report/build.js';
+import { renderJson } from '../report/json.js';
+import { renderTable } from '../report/table.js';
+import type { FailOn } from '../score.js';
+import type { CommandIo } from './scan.js';
+
+export interface DiffCommandOptions {
+  format: 'table' | 'json';
+  failOn: FailOn;
+  registry?: string;
+  color: boolean;
+}
+
+/**
+ * `ocellus diff <name> <from> <to>`: the security-relevant delta between two published versions, in the scan
+ * report's format (one package, its findings being the delta), so the same readers and exit codes apply.
+ */
+export async function runDiffCommand(
+  name: string,
+  from: string,
+  to: string,
+  options: DiffCommandOptions,
+  io: CommandIo,
+): Promise<number> {
+  if (!isPackageName(name)) throw new OcellusError('EBADSPEC', `"${name}" is not an npm package name.`);
+  for (const version of [from, to]) {
+    if (!semver.valid(version))
+      throw new OcellusError('EBADSPEC', `"${version}" is not an exact version (such as 1.0.15).`);
+  }
+  const npmOptions = await loadNpmOptions({
+    cwd: io.cwd,
+    env: io.env,
+    overrides: { registry: options.registry },
+  });
+  const store = new PackumentStore(npmOptions);
+  const outcome = await store.get(name);
+  if (!outcome.ok) {
+    if (outcome.code === 'E404')
+      throw new OcellusError('ENOTFOUND_PACKAGE', `The registry has no package named "${name}".`);
+    throw new OcellusError('EREGISTRY', outcome.reason);
+  }
+  const { index } = outcome;
+  const records = [from, to].map((version) => {
+    const record = index.releases.get(version);
+    if (!record) {
+      const known = [...index.releases.keys()].sort(semver.rcompare).slice(0, 8).join(', ');
+      throw new OcellusError('ENOVERSION', `${name}@${version} is not published. Recent versions: ${known}.`);
+    }
+    return record;
+  }) as [ReleaseRecord, ReleaseRecord];
+  const [previous, next] = await Promise.all([
+    fetchRelease(name, records[0], npmOptions),
+    fetchRelease(name, records[1], npmOptions),
+  ]);
+  const dependencyRecords = new Map<string, DependencyRecord>();
+  const dependencies = (release: ReleaseView) => Object.keys(stringMap(release.manifest.dependencies));
+  const before = new Set(dependencies(previous));
+  const declared = dependencies(next).filter((dependency) => !before.has(dependency));
+  await Promise.all(
+    declared.map(async (dependency) => {
+      const record = await store.get(dependency);
+      if (record.ok) {
+        dependencyRecords.set(dependency, {
+          ...(record.index.created ? { created: record.index.created } : {}),
+          versionCount: record.index.releases.size,
+        });
+      }
+    }),
+  );
+  const facts = registryFacts(index, to, new Date());
+  const { findings, failures } = compareReleases({
+    name,
+    previous: previous,
+    next: next,
+    checks: CHECKS,
+    dependencyRecord: (dependency) => dependencyRecords.get(dependency),
+    ...(facts ? { registry: { ...facts, previous: records[0] } } : {}),
+  });
+  const capabilities = [
+    ...manifestCapabilities(next.manifest, next.contents),
+    ...codeCapabilities(next.code),
+  ];
+  const incomplete = failures.length
+    ? [{ name, version: to, code: 'ECHECK', reason: `checks failed: ${failures.join('; ')}` }]
+    : [];
+  const { report, judgement } = buildReport(
+    {
+      target: `${name} ${from}..${to}`,
+      roots: [name],
+      packages: [
+        {
+          name,
+          version: to,
+          integrity: records[1].integrity ?? null,
+          paths: [[name]],
+          capabilities: CAPABILITIES.filter((capability) => capabilities.includes(capability)),
+          findings,
+        },
+      ],
+      incomplete,
+      skippedForPlatform: [],
+    },
+    { toolVersion: io.toolVersion, failOn: options.failOn, allowIncomplete: false },
+  );
+  io.stdout.write(
+    options.format === 'json' ? renderJson(report) : renderTable(report, { color: options.color }),
+  );
+  return judgement.exitCode === ExitCode.ok ? ExitCode.ok : judgement.exitCode;
+}
+
+async function fetchRelease(
+  name: string,
+  record: ReleaseRecord,
+  npmOptions: NpmOptions,
+): Promise<ReleaseView> {
+  const fetched = await fetchPackage(
+    {
+      name,
+      version: record.version,
+      integrity: record.integrity ?? null,
+      resolved: record.tarball ?? null,
+      paths: [],
+      pathsTruncated: false,
+      optional: false,
+    },
+    npmOptions,
+    DEFAULT_LIMITS,
+  );
+  if (!fetched.ok)
+    throw new OcellusError('EREGISTRY', `Could not read ${name}@${record.version}: ${fetched.reason}`);
+  const read = readRelease(record.version, fetched.contents);
+  if (!read.ok)
+    throw new OcellusError('EREGISTRY', `Could not read ${name}@${record.version}: ${read.reason}`);
+  return read.release;
+}
+
+function stringMap(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function isPackageName(name: string): boolean {
+  try {
+    const parsed = npa(name);
+    return parsed.registry === true && parsed.name === name && parsed.rawSpec === '*';
+  } catch {
+    return false;
+  }
+}

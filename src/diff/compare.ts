@@ -1,0 +1,95 @@
+import type { Check, CheckContext } from '../checks/check.js';
+import { capTestFindings, runChecks } from '../checks/run.js';
+import { testOnlyFiles } from '../facts/reachability.js';
+import type { Finding } from '../model.js';
+import type { RegistryFacts } from '../registry/releases.js';
+import { severityRank } from '../severity.js';
+import { markNewFindings } from './new-findings.js';
+import { publisherDelta } from './publisher.js';
+import type { DependencyRecord, ReleaseView } from './release.js';
+
+/** These judge the name or the registry document, which two versions of a package share. */
+const NAME_OR_REGISTRY = new Set(['typosquat', 'registry-metadata', 'manifest-confusion']);
+
+/**
+ * Runs the checks on a release (whose context carries the previous release, for version-diff) and the code
+ * checks on the previous release, then marks the findings that are new. Test-only files are capped first, on
+ * both sides, so the comparison is like for like.
+ */
+export function checkAgainstPrevious(
+  ctx: CheckContext & { previous: ReleaseView },
+  checks: readonly Check[],
+  failures: string[],
+): { findings: Finding[]; added: Finding[] } {
+  const findings = runChecks(ctx, checks, failures);
+  capTestFindings(findings, testOnlyFiles(ctx.code));
+  const previous = ctx.previous;
+  const previousFindings = runChecks(
+    {
+      name: ctx.name,
+      version: previous.version,
+      manifest: previous.manifest,
+      manifestText: previous.readText('package.json') ?? null,
+      contents: previous.contents,
+      code: previous.code,
+      dependencyPaths: ctx.dependencyPaths,
+      readText: previous.readText,
+    },
+    checks.filter((check) => !NAME_OR_REGISTRY.has(check.id)),
+    [],
+  );
+  capTestFindings(previousFindings, testOnlyFiles(previous.code));
+  const next = { version: ctx.version, readText: ctx.readText };
+  return { findings, added: markNewFindings(findings, previousFindings, next, previous) };
+}
+
+export interface CompareInput {
+  name: string;
+  previous: ReleaseView;
+  next: ReleaseView;
+  checks: readonly Check[];
+  dependencyRecord?: (name: string) => DependencyRecord | undefined;
+  /** What the registry says of `next`, with `previous` set to the release compared against. */
+  registry?: RegistryFacts;
+}
+
+/**
+ * Pure: the security-relevant delta between two releases of one package: the version-diff findings, the
+ * findings of the code checks that are new in `next` (quoting the added line), and publisher changes.
+ */
+export function compareReleases(input: CompareInput): { findings: Finding[]; failures: string[] } {
+  const failures: string[] = [];
+  const { next } = input;
+  const { findings, added } = checkAgainstPrevious(
+    {
+      name: input.name,
+      version: next.version,
+      manifest: next.manifest,
+      manifestText: next.readText('package.json') ?? null,
+      contents: next.contents,
+      code: next.code,
+      dependencyPaths: [[input.name]],
+      readText: next.readText,
+      previous: input.previous,
+      ...(input.registry ? { registry: input.registry } : {}),
+      ...(input.dependencyRecord ? { dependencyRecord: input.dependencyRecord } : {}),
+    },
+    input.checks.filter((check) => !NAME_OR_REGISTRY.has(check.id)),
+    failures,
+  );
+  const publisher = input.registry?.previous
+    ? publisherDelta(input.registry.previous, input.registry.release).map(
+        (draft): Finding => ({
+          checkId: 'registry-metadata',
+          title: draft.title ?? 'Registry metadata',
+          severity: draft.severity,
+          message: draft.message,
+          ...(draft.location ? { location: draft.location } : {}),
+          confidence: draft.confidence ?? 'medium',
+        }),
+      )
+    : [];
+  const delta = [...findings.filter((finding) => finding.checkId === 'version-diff'), ...added, ...publisher];
+  delta.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  return { findings: delta, failures };
+}
