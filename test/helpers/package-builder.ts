@@ -1,7 +1,10 @@
 import type { CheckContext } from '../../src/checks/check.js';
+import type { DependencyRecord, ReleaseView } from '../../src/diff/release.js';
 import { parseManifest } from '../../src/facts/manifest.js';
 import { codeFacts } from '../../src/facts/package-facts.js';
 import type { PackageContents, PackageFile, SkippedEntry } from '../../src/model.js';
+import type { ReleaseRecord } from '../../src/registry/packument.js';
+import type { RegistryFacts } from '../../src/registry/releases.js';
 
 /** An in-memory package for check tests: file path → text. package.json may be given as an object. */
 export interface PackageSpec {
@@ -11,6 +14,12 @@ export interface PackageSpec {
   files?: Record<string, string>;
   /** Tarball entries the reader did not keep. */
   skipped?: SkippedEntry[];
+  /** What the registry says of this version (see registryOf). */
+  registry?: RegistryFacts;
+  /** The release this one replaced: turns on the version diff. */
+  previous?: PackageSpec;
+  /** Registry records of dependencies, by name. */
+  dependencyRecords?: Record<string, DependencyRecord>;
 }
 
 export function contentsOf(files: Record<string, string>): PackageContents {
@@ -34,6 +43,8 @@ export function contextOf(spec: PackageSpec): CheckContext {
   };
   const parsed = parseManifest(manifestText);
   const decoder = new TextDecoder();
+  const previous = spec.previous ? releaseOf({ name, ...spec.previous }) : undefined;
+  const records = spec.dependencyRecords;
   return {
     name,
     version,
@@ -46,5 +57,57 @@ export function contextOf(spec: PackageSpec): CheckContext {
       const bytes = contents.files.get(path)?.bytes;
       return bytes ? decoder.decode(bytes) : undefined;
     },
+    ...(spec.registry ? { registry: spec.registry } : {}),
+    ...(previous ? { previous } : {}),
+    ...(records ? { dependencyRecord: (dependency: string) => records[dependency] } : {}),
+  };
+}
+
+/** A package spec read as a release, for the version diff. */
+export function releaseOf(spec: PackageSpec): ReleaseView {
+  const ctx = contextOf({ ...spec, previous: undefined });
+  if (!ctx.manifest) throw new Error('a release needs a manifest');
+  return {
+    version: ctx.version,
+    manifest: ctx.manifest,
+    contents: ctx.contents,
+    code: ctx.code,
+    readText: ctx.readText,
+  };
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+export const CHECKED_AT = '2026-11-25T00:00:00.000Z';
+
+/** A registry release record, `publishedDaysAgo` before CHECKED_AT. */
+export function releaseRecord(
+  version: string,
+  options: Partial<Omit<ReleaseRecord, 'published'>> & { publishedDaysAgo?: number } = {},
+): ReleaseRecord {
+  const { publishedDaysAgo = 100, ...rest } = options;
+  return {
+    version,
+    published: new Date(Date.parse(CHECKED_AT) - publishedDaysAgo * DAY).toISOString(),
+    publisher: 'alice',
+    maintainers: ['alice'],
+    provenance: false,
+    manifest: { scripts: {}, dependencies: {}, bin: {} },
+    ...rest,
+  };
+}
+
+/** Registry facts for a check context: a package `createdDaysAgo` old with `versionCount` releases. */
+export function registryOf(
+  name: string,
+  release: ReleaseRecord,
+  options: { createdDaysAgo?: number; versionCount?: number; previous?: ReleaseRecord } = {},
+): RegistryFacts {
+  return {
+    name,
+    created: new Date(Date.parse(CHECKED_AT) - (options.createdDaysAgo ?? 400) * DAY).toISOString(),
+    versionCount: options.versionCount ?? 10,
+    release,
+    ...(options.previous ? { previous: options.previous } : {}),
+    checkedAt: CHECKED_AT,
   };
 }

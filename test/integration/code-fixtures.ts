@@ -12,6 +12,24 @@ export interface CodeFixture {
 /** Each must be rated high or critical on `carrier`. */
 export const attackFixtures: CodeFixture[] = [
   {
+    spec: 'acme-internal-auth@99.0.0',
+    carrier: 'acme-internal-auth',
+    incident:
+      'dependency confusion (Birsan, 2021, and the probes that followed): a 99.x public copy of an internal name whose preinstall sends host name and user',
+  },
+  {
+    spec: 'tidy-json-mcp@1.2.3',
+    carrier: 'tidy-json-mcp',
+    incident:
+      'slow-burn takeover: clean releases, then a patch adding a postinstall, a brand-new dependency and network code',
+  },
+  {
+    spec: 'manifest-confused@1.0.0',
+    carrier: 'manifest-confused',
+    incident:
+      'manifest confusion (Darcy Clarke, 2023): an install script in the tarball the registry manifest hides',
+  },
+  {
     spec: 'notes-mcp-poisoned@1.2.0',
     carrier: 'notes-mcp-poisoned',
     incident:
@@ -142,6 +160,16 @@ export const attackFixtures: CodeFixture[] = [
 
 /** None of these may produce a finding at high or above anywhere in the tree. */
 export const benignFixtures: CodeFixture[] = [
+  {
+    spec: 'notes-sync-mcp@2.1.1',
+    carrier: 'notes-sync-mcp',
+    incident: "benign: a patch that adds a call to the package's own documented API with the user's token",
+  },
+  {
+    spec: 'docs-index-mcp@2.0.0',
+    carrier: 'docs-index-mcp',
+    incident: 'benign: a major release that restructures the code, reads files and adds a dependency',
+  },
   {
     spec: 'git-docs-mcp-honest@2.3.0',
     carrier: 'git-docs-mcp-honest',
