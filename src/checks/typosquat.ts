@@ -41,6 +41,25 @@ export function formatCount(count: number): string {
   return String(count);
 }
 
+/**
+ * Pure: how loud a suspected squat is, from the match and (when the registry says) the name's history.
+ * Squats are young with few releases; a name with years and a dozen releases behind it is established.
+ */
+export function typosquatSeverity(
+  top: Suspect,
+  history?: { age: number; versions: number },
+): 'high' | 'medium' | 'low' {
+  if (history && history.age >= ESTABLISHED_DAYS && history.versions >= ESTABLISHED_VERSIONS) return 'low';
+  // Two slips are common between legitimate siblings that the name alone cannot tell apart (tldjs/tldts,
+  // koa-router before it moved to @koa/router): one letter substituted, or a scope folded into the name.
+  // They stay medium unless the name is young.
+  const ambiguous =
+    (top.technique === 'edit-distance' && /'.' for '.'/.test(top.detail)) ||
+    (top.technique === 'scope-confusion' && top.detail.includes('folded into the name'));
+  const young = history !== undefined && history.age <= YOUNG_DAYS;
+  return top.score >= HIGH_THRESHOLD && (!ambiguous || young) ? 'high' : 'medium';
+}
+
 export const typosquat = defineCheck({
   id: 'typosquat',
   title: 'Name imitates a popular package',
@@ -61,22 +80,13 @@ really the one you meant: A reviewed finding is accepted for now by scanning wit
     const suspects = findSuspects(ctx.name, bundledNameIndex());
     const top = suspects[0];
     if (!top) return [];
-    // Two slips are common between legitimate siblings that the name alone cannot tell apart (tldjs/tldts,
-    // koa-router before it moved to @koa/router): one letter substituted, or a scope folded into the name.
-    // They stay medium; `ocellus name` adds registry age and versions to judge them.
-    const ambiguous =
-      (top.technique === 'edit-distance' && /'.' for '.'/.test(top.detail)) ||
-      (top.technique === 'scope-confusion' && top.detail.includes('folded into the name'));
     const age = daysBetween(ctx.registry?.created, ctx.registry?.checkedAt);
     const versions = ctx.registry?.versionCount;
-    // Registry history separates a squat from a long-lived sibling: squats are young and have few releases.
-    const established =
-      age !== undefined &&
-      versions !== undefined &&
-      age >= ESTABLISHED_DAYS &&
-      versions >= ESTABLISHED_VERSIONS;
-    const young = age !== undefined && age <= YOUNG_DAYS;
-    const high = top.score >= HIGH_THRESHOLD && (!ambiguous || young) && !established;
+    const severity = typosquatSeverity(
+      top,
+      age === undefined || versions === undefined ? undefined : { age, versions },
+    );
+    const established = severity === 'low';
     const history =
       age === undefined
         ? ''
@@ -94,8 +104,8 @@ really the one you meant: A reviewed finding is accepted for now by scanning wit
     }
     return [
       {
-        severity: high ? 'high' : 'medium',
-        confidence: high ? 'high' : 'medium',
+        severity,
+        confidence: severity === 'high' ? 'high' : 'medium',
         message: `${ctx.name} looks like ${top.target} (${describeTechnique(top)}), ${describeTarget(top)}. Check that this is the package you meant to install.${history}`,
         location: { file: 'package.json' },
         evidence: `"name": "${ctx.name}"`,

@@ -1,6 +1,6 @@
 import npa from 'npm-package-arg';
 import pacote from 'pacote';
-import { describeTarget, describeTechnique } from '../checks/typosquat.js';
+import { describeTarget, describeTechnique, typosquatSeverity } from '../checks/typosquat.js';
 import { ExitCode, errorMessage, npmErrorCode, OcellusError } from '../errors.js';
 import { loadNpmOptions } from '../npm-config.js';
 import { bundledNameIndex } from '../typosquat/bundled.js';
@@ -19,6 +19,8 @@ export interface NameVerdict {
   /** ISO date of the first publish, when the registry says. */
   created?: string;
   versions?: number;
+  /** How a scan would rate the closest suspect: low for an established name (two years, 12+ versions). */
+  severity?: 'high' | 'medium' | 'low';
   suspects: Array<{ target: string; technique: Suspect['technique']; score: number; detail: string }>;
 }
 
@@ -50,9 +52,19 @@ export async function runNameCommand(
     const registryFacts = await readRegistryFacts(name, npmOptions);
     // A name the registry does not have is judged as a newcomer whatever the snapshot says.
     const suspects = findSuspects(name, index, registryFacts.exists ? {} : { suspectDownloads: null });
+    const top = suspects[0];
+    const age = registryFacts.created
+      ? (Date.now() - Date.parse(registryFacts.created)) / 86_400_000
+      : undefined;
+    const history =
+      age !== undefined && registryFacts.versions !== undefined
+        ? { age, versions: registryFacts.versions }
+        : undefined;
     verdicts.push({
       name,
       exists: registryFacts.exists,
+      // The same judgement a scan makes: an established name with years of releases is low, not a squat.
+      ...(top ? { severity: typosquatSeverity(top, history) } : {}),
       ...(registryFacts.created ? { created: registryFacts.created } : {}),
       ...(registryFacts.versions !== undefined ? { versions: registryFacts.versions } : {}),
       suspects: suspects.map((suspect) => ({
@@ -62,10 +74,12 @@ export async function runNameCommand(
         detail: describeTechnique(suspect),
       })),
     });
-    if (options.format === 'table') io.stdout.write(renderVerdict(name, registryFacts, suspects));
+    if (options.format === 'table')
+      io.stdout.write(renderVerdict(name, registryFacts, suspects, verdicts.at(-1)?.severity));
   }
   if (options.format === 'json') io.stdout.write(`${JSON.stringify(verdicts, null, 2)}\n`);
-  return verdicts.some((verdict) => verdict.suspects.length > 0) ? ExitCode.findings : ExitCode.ok;
+  const suspected = verdicts.some((verdict) => verdict.severity === 'high' || verdict.severity === 'medium');
+  return suspected ? ExitCode.findings : ExitCode.ok;
 }
 
 interface RegistryFacts {
@@ -97,7 +111,12 @@ async function readRegistryFacts(name: string, npmOptions: Record<string, unknow
   }
 }
 
-function renderVerdict(name: string, facts: RegistryFacts, suspects: Suspect[]): string {
+function renderVerdict(
+  name: string,
+  facts: RegistryFacts,
+  suspects: Suspect[],
+  severity: NameVerdict['severity'],
+): string {
   const lines: string[] = [];
   const age = facts.created ? `, first published ${facts.created.slice(0, 10)}` : '';
   const versions = facts.versions !== undefined ? `, ${facts.versions} version(s)` : '';
@@ -105,6 +124,8 @@ function renderVerdict(name: string, facts: RegistryFacts, suspects: Suspect[]):
   if (suspects.length === 0) {
     lines.push('  no look-alike of a popular package or known MCP server');
   } else {
+    if (severity === 'low')
+      lines.push('  established (two years or more, 12+ versions): a resemblance, not a fresh squat');
     const lead = facts.exists ? 'looks like' : 'did you mean';
     for (const suspect of suspects.slice(0, 5)) {
       lines.push(

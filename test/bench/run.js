@@ -50,11 +50,11 @@ async function measure(label, run) {
   return { label, cold: median(cold), warm: median(warm), coldRuns: cold, warmRuns: warm, detail };
 }
 
-function scanRun(subject) {
+function scanRun(subject, extra = []) {
   return async (cache) => {
     const result = await timed(
       process.execPath,
-      [cli, 'scan', subject, '--format', 'json', '--fail-on', 'none'],
+      [cli, 'scan', subject, '--format', 'json', '--fail-on', 'none', ...extra],
       {
         env: { ...process.env, npm_config_cache: cache },
       },
@@ -90,23 +90,25 @@ function installRun(subject) {
 const results = [];
 for (const subject of subjects) {
   const scanResult = await measure(`ocellus scan ${subject}`, scanRun(subject));
+  // The same scan without the version diff: what comparing with previous releases costs.
+  const noDiff = await measure(`ocellus scan --no-diff ${subject}`, scanRun(subject, ['--no-diff']));
   const installResult = await measure(`npm install --ignore-scripts ${subject}`, installRun(subject));
-  results.push({ subject, scan: scanResult, install: installResult });
+  results.push({ subject, scan: scanResult, noDiff, install: installResult });
 }
 
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`;
 console.log(
   `machine: ${machine}; median of ${runs} runs, each with a fresh npm cache (cold) then the same cache (warm)\n`,
 );
-for (const { subject, scan, install } of results) {
+for (const { subject, scan, noDiff, install } of results) {
   console.log(subject);
-  for (const row of [scan, install]) {
+  for (const row of [scan, noDiff, install]) {
     console.log(
       `  ${row.label.padEnd(70)} cold ${row.cold.toFixed(2)} s  warm ${row.warm.toFixed(2)} s  (${row.detail})`,
     );
   }
   console.log(
-    `  ratio scan/install: cold ${(scan.cold / install.cold).toFixed(2)}, warm ${(scan.warm / install.warm).toFixed(2)}\n`,
+    `  ratio scan/install: cold ${(scan.cold / install.cold).toFixed(2)}, warm ${(scan.warm / install.warm).toFixed(2)}; the diff adds cold ${(scan.cold - noDiff.cold).toFixed(2)} s, warm ${(scan.warm - noDiff.warm).toFixed(2)} s\n`,
   );
 }
 mkdirSync(join(root, '.bench'), { recursive: true });

@@ -1,4 +1,7 @@
-import { typosquat } from '../../src/checks/typosquat.js';
+import { describe, expect, it } from 'vitest';
+import { typosquat, typosquatSeverity } from '../../src/checks/typosquat.js';
+import { bundledNameIndex } from '../../src/typosquat/bundled.js';
+import { findSuspects } from '../../src/typosquat/matcher.js';
 import { testCheck } from '../helpers/check-tester.js';
 import { registryOf, releaseRecord } from '../helpers/package-builder.js';
 
@@ -68,4 +71,18 @@ testCheck(typosquat, {
       cleanBelow: 'medium',
     },
   ],
+});
+
+describe('typosquatSeverity: the registry history of a suspected name', () => {
+  const [top] = findSuspects('lodasg', bundledNameIndex(), { suspectDownloads: null });
+  it.each([
+    [undefined, 'medium'],
+    [{ age: 3, versions: 1 }, 'high'],
+    [{ age: 400, versions: 30 }, 'medium'],
+    [{ age: 2000, versions: 8 }, 'medium'],
+    [{ age: 2000, versions: 40 }, 'low'],
+  ] as const)('history %j → %s', (history, severity) => {
+    expect(top).toBeDefined();
+    if (top) expect(typosquatSeverity(top, history)).toBe(severity);
+  });
 });

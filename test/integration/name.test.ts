@@ -16,6 +16,20 @@ describe('ocellus name against a real registry', () => {
       technique: 'edit-distance',
     });
     expect(verdict.created).toMatch(/^\d{4}-/);
+    // Six days old with one version: the registry's history backs the name's evidence.
+    expect(verdict.severity).toBe('high');
+  });
+
+  it('an unreachable registry exits 3 and says so, rather than calling a name safe', async () => {
+    const { code, stderr, stdout } = await runCli([
+      'name',
+      'mcp-server-filesysterm',
+      '--registry',
+      'http://127.0.0.1:9/',
+    ]);
+    expect(code).toBe(3);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('Could not reach the registry for "mcp-server-filesysterm"');
   });
 
   it('a name that does not exist: exists false, and the name it was probably meant to be', async () => {
