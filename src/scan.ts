@@ -9,7 +9,7 @@ import { parseManifest } from './facts/manifest.js';
 import { codeCapabilities } from './facts/package-facts.js';
 import { testOnlyFiles } from './facts/reachability.js';
 import type { ReadLimits } from './fetch/limits.js';
-import { fetchPackage } from './fetch/tarball.js';
+import { fetchPackage, fetchRelease } from './fetch/tarball.js';
 import {
   CAPABILITIES,
   type Capability,
@@ -151,19 +151,7 @@ async function readHistory(
   history.dependencyRecord = (name) => records.get(name);
   const previous = registry.previous;
   if (!context.diff || !previous) return history;
-  const fetched = await fetchPackage(
-    {
-      name: node.name,
-      version: previous.version,
-      integrity: previous.integrity ?? null,
-      resolved: previous.tarball ?? null,
-      paths: [],
-      pathsTruncated: false,
-      optional: false,
-    },
-    context.npmOptions,
-    context.limits,
-  );
+  const fetched = await fetchRelease(node.name, previous, context.npmOptions, context.limits);
   if (!fetched.ok) {
     history.failure = {
       code: fetched.code,

@@ -1,13 +1,12 @@
-import npa from 'npm-package-arg';
 import semver from 'semver';
 import { CHECKS } from '../checks/index.js';
 import { compareReleases } from '../diff/compare.js';
 import { type DependencyRecord, type ReleaseView, readRelease } from '../diff/release.js';
-import { ExitCode, OcellusError } from '../errors.js';
+import { OcellusError } from '../errors.js';
 import { manifestCapabilities } from '../facts/capabilities.js';
 import { codeCapabilities } from '../facts/package-facts.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
-import { fetchPackage } from '../fetch/tarball.js';
+import { fetchRelease } from '../fetch/tarball.js';
 import { CAPABILITIES } from '../model.js';
 import { loadNpmOptions, type NpmOptions } from '../npm-config.js';
 import { PackumentStore, type ReleaseRecord } from '../registry/packument.js';
@@ -16,6 +15,7 @@ import { buildReport } from '../report/build.js';
 import { renderJson } from '../report/json.js';
 import { renderTable } from '../report/table.js';
 import type { FailOn } from '../score.js';
+import { isPackageName } from '../targets/spec.js';
 import type { CommandIo } from './scan.js';
 
 export interface DiffCommandOptions {
@@ -63,8 +63,8 @@ export async function runDiffCommand(
     return record;
   }) as [ReleaseRecord, ReleaseRecord];
   const [previous, next] = await Promise.all([
-    fetchRelease(name, records[0], npmOptions),
-    fetchRelease(name, records[1], npmOptions),
+    readPublished(name, records[0], npmOptions),
+    readPublished(name, records[1], npmOptions),
   ]);
   const dependencyRecords = new Map<string, DependencyRecord>();
   const dependencies = (release: ReleaseView) => Object.keys(stringMap(release.manifest.dependencies));
@@ -119,27 +119,15 @@ export async function runDiffCommand(
   io.stdout.write(
     options.format === 'json' ? renderJson(report) : renderTable(report, { color: options.color }),
   );
-  return judgement.exitCode === ExitCode.ok ? ExitCode.ok : judgement.exitCode;
+  return judgement.exitCode;
 }
 
-async function fetchRelease(
+async function readPublished(
   name: string,
   record: ReleaseRecord,
   npmOptions: NpmOptions,
 ): Promise<ReleaseView> {
-  const fetched = await fetchPackage(
-    {
-      name,
-      version: record.version,
-      integrity: record.integrity ?? null,
-      resolved: record.tarball ?? null,
-      paths: [],
-      pathsTruncated: false,
-      optional: false,
-    },
-    npmOptions,
-    DEFAULT_LIMITS,
-  );
+  const fetched = await fetchRelease(name, record, npmOptions, DEFAULT_LIMITS);
   if (!fetched.ok)
     throw new OcellusError('EREGISTRY', `Could not read ${name}@${record.version}: ${fetched.reason}`);
   const read = readRelease(record.version, fetched.contents);
@@ -152,13 +140,4 @@ function stringMap(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};
-}
-
-function isPackageName(name: string): boolean {
-  try {
-    const parsed = npa(name);
-    return parsed.registry === true && parsed.name === name && parsed.rawSpec === '*';
-  } catch {
-    return false;
-  }
 }

@@ -1,8 +1,8 @@
-import npa from 'npm-package-arg';
 import pacote from 'pacote';
 import { describeTarget, describeTechnique, typosquatSeverity } from '../checks/typosquat.js';
 import { ExitCode, errorMessage, npmErrorCode, OcellusError } from '../errors.js';
 import { loadNpmOptions } from '../npm-config.js';
+import { isPackageName } from '../targets/spec.js';
 import { bundledNameIndex } from '../typosquat/bundled.js';
 import { findSuspects, type Suspect } from '../typosquat/matcher.js';
 import type { CommandIo } from './scan.js';
@@ -134,13 +134,4 @@ function renderVerdict(
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-function isPackageName(name: string): boolean {
-  try {
-    const parsed = npa(name);
-    return parsed.registry === true && parsed.name === name && parsed.rawSpec === '*';
-  } catch {
-    return false;
-  }
 }

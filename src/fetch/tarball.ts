@@ -70,3 +70,25 @@ export async function fetchPackage(
     throw error;
   }
 }
+
+/** Fetches a release the registry lists (a previous version, a version to diff) like any package in a tree. */
+export function fetchRelease(
+  name: string,
+  release: { version: string; integrity?: string; tarball?: string },
+  npmOptions: NpmOptions,
+  limits: ReadLimits,
+): Promise<FetchOutcome> {
+  return fetchPackage(
+    {
+      name,
+      version: release.version,
+      integrity: release.integrity ?? null,
+      resolved: release.tarball ?? null,
+      paths: [],
+      pathsTruncated: false,
+      optional: false,
+    },
+    npmOptions,
+    limits,
+  );
+}

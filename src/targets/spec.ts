@@ -52,3 +52,13 @@ export function parseScanSpec(raw: string, cwd: string): ScanSpec {
     arboristSpec: raw,
   };
 }
+
+/** A bare registry package name (no version, range or path), as `ocellus name` and `ocellus diff` take. */
+export function isPackageName(name: string): boolean {
+  try {
+    const parsed = npa(name);
+    return parsed.registry === true && parsed.name === name && parsed.rawSpec === '*';
+  } catch {
+    return false;
+  }
+}
