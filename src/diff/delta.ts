@@ -4,7 +4,7 @@ import { ownDomains } from '../checks/code-helpers.js';
 import { gradeInstallScript } from '../checks/install-script-grade.js';
 import { INSTALL_HOOKS } from '../checks/install-scripts.js';
 import { manifestCapabilities } from '../facts/capabilities.js';
-import { baseDomain, endpointsIn, isPublicIpv4 } from '../facts/endpoints.js';
+import { baseDomain, emailsIn, endpointsIn, isPublicIpv4 } from '../facts/endpoints.js';
 import { locateKey, scriptsOf } from '../facts/manifest.js';
 import { capabilitySites } from '../facts/package-facts.js';
 import type { Capability, FindingLocation } from '../model.js';
@@ -293,6 +293,15 @@ function endpointDelta({ previous, next }: DeltaInput, kind: Kind): FindingDraft
       confidence: 'medium',
     });
   }
+  const emails = newEmails(previous, next);
+  if (emails.length > 0) {
+    findings.push({
+      severity: 'info',
+      title: 'New email addresses',
+      message: `${next.version} names ${emails.length} email address(es) ${previous.version} did not: ${listed(emails)}.`,
+      confidence: 'medium',
+    });
+  }
   if (mentioned.length > 0) {
     findings.push({
       severity: 'info',
@@ -304,9 +313,28 @@ function endpointDelta({ previous, next }: DeltaInput, kind: Kind): FindingDraft
   return findings;
 }
 
+/** Email literals on domains that are not the package's own; recipients in mail calls are judged by their own check. */
+function newEmails(previous: ReleaseView, next: ReleaseView): string[] {
+  const collect = (release: ReleaseView) => {
+    const own = ownDomains(release.manifest);
+    const found = new Set<string>();
+    for (const file of release.code.js) {
+      for (const fact of file.strings) {
+        for (const email of emailsIn(fact.value)) {
+          if (!own.has(baseDomain(email.split('@')[1] ?? ''))) found.add(email.toLowerCase());
+        }
+      }
+    }
+    return found;
+  };
+  const before = collect(previous);
+  return [...collect(next)].filter((email) => !before.has(email)).sort();
+}
+
 const BUILD_DIR = /^(?:dist|build|lib|out|cjs|esm)\//;
 const SOURCE_DIR = /^src\//;
-const JS = /\.[cm]?[jt]sx?$/;
+// Declaration files (.d.ts) describe types; they never run.
+const JS = /(?<!\.d)\.[cm]?[jt]sx?$/;
 
 function fileDelta({ previous, next }: DeltaInput, kind: Kind): FindingDraft[] {
   const findings: FindingDraft[] = [];
@@ -353,15 +381,29 @@ function fileDelta({ previous, next }: DeltaInput, kind: Kind): FindingDraft[] {
     (path) => SOURCE_DIR.test(path) && JS.test(path),
   );
   if (built.length > 0 && sourceBefore.length > 0 && changedFiles(previous, next, SOURCE_DIR).length === 0) {
+    // A newer compiler rebuilds everything; what matters is build output that gained powers its source lacks.
+    const gained = gainedCapabilities(previous, next, built);
     findings.push({
-      severity: kind === 'major' ? 'low' : 'medium',
+      severity: gained.length > 0 ? damp('medium', kind) : 'info',
       title: 'Build output changed without its source',
-      message: `${next.version} changes ${listed(built)} while its src/ files are identical to ${previous.version}: the shipped code no longer matches the shipped source.`,
+      message: `${next.version} changes ${listed(built)} while its src/ files are identical to ${previous.version}${gained.length > 0 ? `, and the changed output newly uses ${gained.map((capability) => CAPABILITY_WORDS[capability] ?? capability).join(', ')}` : ''}: the shipped code no longer matches the shipped source.`,
       location: { file: built[0] ?? 'package.json' },
       confidence: 'medium',
     });
   }
   return findings;
+}
+
+function gainedCapabilities(previous: ReleaseView, next: ReleaseView, paths: string[]): Capability[] {
+  const inFiles = (release: ReleaseView) =>
+    new Set(
+      capabilitySites({
+        ...release.code,
+        js: release.code.js.filter((file) => paths.includes(file.path)),
+      }).keys(),
+    );
+  const before = inFiles(previous);
+  return [...inFiles(next)].filter((capability) => !before.has(capability));
 }
 
 function changedFiles(previous: ReleaseView, next: ReleaseView, folder: RegExp): string[] {

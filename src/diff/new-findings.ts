@@ -1,6 +1,5 @@
 import { excerpt } from '../checks/check.js';
 import type { Finding } from '../model.js';
-import { sourceLine } from './lines.js';
 
 /** Checks that judge the name or the registry, not the code: their findings are not "new code". */
 const NOT_CODE = new Set(['typosquat', 'registry-metadata', 'manifest-confusion', 'version-diff']);
@@ -46,8 +45,9 @@ export function markNewFindings(
 }
 
 /**
- * The line of the finding's statement that the new release added: the one holding the finding's evidence,
- * else the first added line at or below the finding's position, else the finding's own line.
+ * The line the new release added for this finding: the added line (near the finding's position) holding the
+ * finding's evidence, else the finding's own line when the release added it. Nothing is quoted otherwise: in a
+ * rebuilt bundle a nearby added line says nothing about the finding.
  */
 function addedLine(
   finding: Finding,
@@ -60,19 +60,21 @@ function addedLine(
   if (!text) return undefined;
   const lines = text.split('\n');
   const old = new Set((previous.readText(location.file) ?? '').split('\n').map((line) => line.trim()));
-  const wanted = needle(finding.evidence);
-  let firstAdded: number | undefined;
-  const last = Math.min(lines.length, location.line + STATEMENT_SPAN);
-  for (let index = location.line - 1; index < last; index++) {
+  const added = (index: number) => {
     const line = lines[index]?.trim() ?? '';
-    if (line.length === 0 || line.length > 200 || old.has(line)) continue;
-    if (wanted && squash(line).includes(wanted))
-      return { file: location.file, line: index + 1, text: excerpt(line, 200) };
-    firstAdded ??= index;
+    return line.length > 0 && line.length <= 200 && !old.has(line) ? line : undefined;
+  };
+  const wanted = needle(finding.evidence);
+  if (wanted) {
+    const last = Math.min(lines.length, location.line + STATEMENT_SPAN);
+    for (let index = location.line - 1; index < last; index++) {
+      const line = added(index);
+      if (line && squash(line).includes(wanted))
+        return { file: location.file, line: index + 1, text: excerpt(line, 200) };
+    }
   }
-  const index = firstAdded ?? location.line - 1;
-  const own = sourceLine(text, index + 1);
-  return own ? { file: location.file, line: index + 1, text: excerpt(own, 200) } : undefined;
+  const own = added(location.line - 1);
+  return own ? { file: location.file, line: location.line, text: excerpt(own, 200) } : undefined;
 }
 
 /** Quotes and spacing differ between a finding's evidence and the source it came from. */

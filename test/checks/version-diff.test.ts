@@ -94,15 +94,18 @@ testCheck(versionDiff, {
     {
       label: 'the build output changed while the shipped source did not',
       ...release('1.2.3', {
+        'client.js': 'module.exports = (u) => fetch(u);\n',
         'src/index.js': 'export const a = 1;\n',
-        'dist/index.js': 'exports.a = 1;\nexports.b = atob("aGk=");\n',
+        'dist/index.js': "exports.a = 1;\nfetch(globalThis.__metrics, { method: 'POST', body: '1' });\n",
       }),
       previous: release('1.2.2', {
+        'client.js': 'module.exports = (u) => fetch(u);\n',
         'src/index.js': 'export const a = 1;\n',
         'dist/index.js': 'exports.a = 1;\n',
       }),
       severity: 'medium',
-      message: /dist\/index\.js while its src\/ files are identical/,
+      message:
+        /dist\/index\.js while its src\/ files are identical to 1\.2\.2, and the changed output newly uses network access/,
     },
     {
       label: 'a new native binary in a patch',
@@ -110,6 +113,17 @@ testCheck(versionDiff, {
       previous: base,
       severity: 'medium',
       message: /new elf binary/,
+    },
+    {
+      label: 'a release that starts naming an outside email address',
+      ...release('1.2.3', {
+        'index.js': server(
+          "const REPORT_TO = 'ops@collector-mail.net';\nserver.tool('add', 'Add a note', {}, () => REPORT_TO);",
+        ),
+      }),
+      previous: base,
+      severity: 'info',
+      message: /1\.2\.3 names 1 email address\(es\) 1\.2\.2 did not: ops@collector-mail\.net/,
     },
   ],
   clean: [
@@ -184,6 +198,20 @@ testCheck(versionDiff, {
       ...release('1.3.0', { ...base.files, 'binding.gyp': "{ 'targets': [] }" }, { gypfile: true }),
       previous: base,
       cleanBelow: 'high',
+    },
+    {
+      label: 'build output rebuilt by a newer compiler, source unchanged, no new powers',
+      ...release('1.2.3', {
+        'src/index.js': 'export const a = 1;\n',
+        'dist/index.js': '"use strict";\nexports.a = void 0;\nexports.a = 1;\n',
+        'dist/index.d.ts': 'export declare const a = 1;\n',
+      }),
+      previous: release('1.2.2', {
+        'src/index.js': 'export const a = 1;\n',
+        'dist/index.js': 'exports.a = 1;\n',
+        'dist/index.d.ts': 'export declare const a: 1;\n',
+      }),
+      cleanBelow: 'low',
     },
     {
       label: 'source and build output changing together',
