@@ -1,7 +1,7 @@
-import pacote from 'pacote';
 import { describeTarget, describeTechnique, typosquatSeverity } from '../checks/typosquat.js';
-import { ExitCode, errorMessage, npmErrorCode, OcellusError } from '../errors.js';
+import { ExitCode, OcellusError } from '../errors.js';
 import { loadNpmOptions } from '../npm-config.js';
+import { PackumentStore } from '../registry/packument.js';
 import { isPackageName } from '../targets/spec.js';
 import { bundledNameIndex } from '../typosquat/bundled.js';
 import { findSuspects, type Suspect } from '../typosquat/matcher.js';
@@ -47,9 +47,10 @@ export async function runNameCommand(
     overrides: { registry: options.registry },
   });
   const index = bundledNameIndex();
+  const store = new PackumentStore(npmOptions);
   const verdicts: NameVerdict[] = [];
   for (const name of names) {
-    const registryFacts = await readRegistryFacts(name, npmOptions);
+    const registryFacts = await readRegistryFacts(name, store);
     // A name the registry does not have is judged as a newcomer whatever the snapshot says.
     const suspects = findSuspects(name, index, registryFacts.exists ? {} : { suspectDownloads: null });
     const top = suspects[0];
@@ -88,27 +89,17 @@ interface RegistryFacts {
   versions?: number;
 }
 
-async function readRegistryFacts(name: string, npmOptions: Record<string, unknown>): Promise<RegistryFacts> {
-  try {
-    const packument = (await pacote.packument(name, { ...npmOptions, fullMetadata: true })) as {
-      versions?: Record<string, unknown>;
-      time?: Record<string, string>;
-    };
+async function readRegistryFacts(name: string, store: PackumentStore): Promise<RegistryFacts> {
+  const outcome = await store.get(name);
+  if (outcome.ok) {
     return {
       exists: true,
-      versions: Object.keys(packument.versions ?? {}).length,
-      ...(packument.time?.created ? { created: packument.time.created } : {}),
+      versions: outcome.index.releases.size,
+      ...(outcome.index.created ? { created: outcome.index.created } : {}),
     };
-  } catch (error) {
-    if (npmErrorCode(error) === 'E404') return { exists: false };
-    throw new OcellusError(
-      'EREGISTRY',
-      `Could not reach the registry for "${name}": ${errorMessage(error)}`,
-      {
-        cause: error,
-      },
-    );
   }
+  if (outcome.code === 'E404') return { exists: false };
+  throw new OcellusError('EREGISTRY', `The registry did not answer for "${name}" (${outcome.reason}).`);
 }
 
 function renderVerdict(

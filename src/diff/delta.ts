@@ -313,15 +313,18 @@ function endpointDelta({ previous, next }: DeltaInput, kind: Kind): FindingDraft
   return findings;
 }
 
-/** Email literals on domains that are not the package's own; recipients in mail calls are judged by their own check. */
+/** Email literals on domains that are not the package's own; recipients of messages are judged by hardcoded-recipient. */
 function newEmails(previous: ReleaseView, next: ReleaseView): string[] {
   const collect = (release: ReleaseView) => {
     const own = ownDomains(release.manifest);
     const found = new Set<string>();
     for (const file of release.code.js) {
+      const inMessages = JSON.stringify(file.objects.map((object) => object.properties)).toLowerCase();
       for (const fact of file.strings) {
         for (const email of emailsIn(fact.value)) {
-          if (!own.has(baseDomain(email.split('@')[1] ?? ''))) found.add(email.toLowerCase());
+          const lower = email.toLowerCase();
+          if (!own.has(baseDomain(email.split('@')[1] ?? '')) && !inMessages.includes(lower))
+            found.add(lower);
         }
       }
     }

@@ -9,7 +9,7 @@ import { UnpackError, unpackTarball } from './unpack.js';
  * npm waits 10 s, then 60 s between retries, and pacote retries integrity failures with the same backoff.
  * A scanner should answer quickly: keep npm's retry count, shorten the waits.
  */
-function briefRetry(retry: unknown): Record<string, unknown> {
+export function briefRetry(retry: unknown): Record<string, unknown> {
   const base = retry && typeof retry === 'object' ? (retry as Record<string, unknown>) : {};
   const cap = (value: unknown, max: number) => (typeof value === 'number' ? Math.min(value, max) : max);
   return { ...base, minTimeout: cap(base.minTimeout, 500), maxTimeout: cap(base.maxTimeout, 3000) };

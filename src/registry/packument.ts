@@ -1,6 +1,7 @@
 import pacote from 'pacote';
 import semver from 'semver';
 import { errorMessage, npmErrorCode } from '../errors.js';
+import { briefRetry } from '../fetch/tarball.js';
 import type { NpmOptions } from '../npm-config.js';
 
 /** The parts of one published version's registry manifest the checks compare with the tarball. */
@@ -146,7 +147,11 @@ export class PackumentStore {
 
   async #fetch(name: string): Promise<PackumentOutcome> {
     try {
-      const packument = await pacote.packument(name, { ...this.#npmOptions, fullMetadata: true });
+      const packument = await pacote.packument(name, {
+        ...this.#npmOptions,
+        fullMetadata: true,
+        retry: briefRetry(this.#npmOptions.retry),
+      });
       return { ok: true, index: indexPackument(packument) };
     } catch (error) {
       return {

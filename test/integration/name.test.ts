@@ -29,7 +29,7 @@ describe('ocellus name against a real registry', () => {
     ]);
     expect(code).toBe(3);
     expect(stdout).toBe('');
-    expect(stderr).toContain('Could not reach the registry for "mcp-server-filesysterm"');
+    expect(stderr).toContain('The registry did not answer for "mcp-server-filesysterm"');
   });
 
   it('a name that does not exist: exists false, and the name it was probably meant to be', async () => {
