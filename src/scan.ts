@@ -188,7 +188,10 @@ export function analysePackage(
   const failures: string[] = [];
   let previous: ReleaseView | undefined;
   if (history.previous) {
-    const readPrevious = readRelease(history.previous.version, history.previous.contents);
+    const readPrevious = readRelease(history.previous.version, history.previous.contents, {
+      contents,
+      code: release.code,
+    });
     if (readPrevious.ok) previous = readPrevious.release;
   }
   const ctx: CheckContext = {

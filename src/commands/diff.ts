@@ -4,10 +4,10 @@ import { compareReleases } from '../diff/compare.js';
 import { type DependencyRecord, type ReleaseView, readRelease } from '../diff/release.js';
 import { OcellusError } from '../errors.js';
 import { manifestCapabilities } from '../facts/capabilities.js';
-import { codeCapabilities } from '../facts/package-facts.js';
+import { codeCapabilities, type FactsReuse } from '../facts/package-facts.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { fetchRelease } from '../fetch/tarball.js';
-import { CAPABILITIES } from '../model.js';
+import { CAPABILITIES, type PackageContents } from '../model.js';
 import { loadNpmOptions, type NpmOptions } from '../npm-config.js';
 import { PackumentStore, type ReleaseRecord } from '../registry/packument.js';
 import { registryFacts } from '../registry/releases.js';
@@ -62,10 +62,13 @@ export async function runDiffCommand(
     }
     return record;
   }) as [ReleaseRecord, ReleaseRecord];
-  const [previous, next] = await Promise.all([
-    readPublished(name, records[0], npmOptions),
-    readPublished(name, records[1], npmOptions),
+  const [fromContents, toContents] = await Promise.all([
+    fetchPublished(name, records[0], npmOptions),
+    fetchPublished(name, records[1], npmOptions),
   ]);
+  const next = readPublished(name, to, toContents);
+  // The older release reuses the newer one's facts for every file the two share unchanged.
+  const previous = readPublished(name, from, fromContents, { contents: toContents, code: next.code });
   const dependencyRecords = new Map<string, DependencyRecord>();
   const dependencies = (release: ReleaseView) => Object.keys(stringMap(release.manifest.dependencies));
   const before = new Set(dependencies(previous));
@@ -122,17 +125,25 @@ export async function runDiffCommand(
   return judgement.exitCode;
 }
 
-async function readPublished(
+async function fetchPublished(
   name: string,
   record: ReleaseRecord,
   npmOptions: NpmOptions,
-): Promise<ReleaseView> {
+): Promise<PackageContents> {
   const fetched = await fetchRelease(name, record, npmOptions, DEFAULT_LIMITS);
   if (!fetched.ok)
     throw new OcellusError('EREGISTRY', `Could not read ${name}@${record.version}: ${fetched.reason}`);
-  const read = readRelease(record.version, fetched.contents);
-  if (!read.ok)
-    throw new OcellusError('EREGISTRY', `Could not read ${name}@${record.version}: ${read.reason}`);
+  return fetched.contents;
+}
+
+function readPublished(
+  name: string,
+  version: string,
+  contents: PackageContents,
+  reuse?: FactsReuse,
+): ReleaseView {
+  const read = readRelease(version, contents, reuse);
+  if (!read.ok) throw new OcellusError('EREGISTRY', `Could not read ${name}@${version}: ${read.reason}`);
   return read.release;
 }
 

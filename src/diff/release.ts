@@ -1,5 +1,5 @@
 import { type PackageManifest, parseManifest } from '../facts/manifest.js';
-import { type CodeFacts, codeFacts } from '../facts/package-facts.js';
+import { type CodeFacts, codeFacts, type FactsReuse } from '../facts/package-facts.js';
 import type { PackageContents } from '../model.js';
 
 /** One version of a package as read from its tarball: what the diff compares. */
@@ -17,10 +17,14 @@ export interface DependencyRecord {
   versionCount: number;
 }
 
-/** Pure: a tarball's contents read as a release (manifest parsed, code facts computed), or why it cannot be. */
+/**
+ * Pure: a tarball's contents read as a release (manifest parsed, code facts computed), or why it cannot be.
+ * `reuse` lends the facts of another release for the files both ship unchanged.
+ */
 export function readRelease(
   version: string,
   contents: PackageContents,
+  reuse?: FactsReuse,
 ): { ok: true; release: ReleaseView; manifestText: string | null } | { ok: false; reason: string } {
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const readText = (path: string) => {
@@ -31,7 +35,7 @@ export function readRelease(
   if (!parsed.manifest) return { ok: false, reason: parsed.error ?? 'package.json is unreadable' };
   return {
     ok: true,
-    release: { version, manifest: parsed.manifest, contents, code: codeFacts(contents), readText },
+    release: { version, manifest: parsed.manifest, contents, code: codeFacts(contents, reuse), readText },
     manifestText: parsed.text,
   };
 }

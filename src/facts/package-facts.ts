@@ -11,6 +11,23 @@ export interface CodeFacts {
   others: OtherFileFacts[];
   /** Files whose facts could not be computed, and why. */
   failures: Array<{ path: string; reason: string }>;
+  /**
+   * For each JavaScript file, the other package files its facts depend on (constants folded from required
+   * data modules, and every path tried while resolving them), with their bytes or null when absent.
+   */
+  inputs: Map<string, FileProbe[]>;
+}
+
+/** A package file consulted while computing another file's facts, or null bytes for a path that was absent. */
+export interface FileProbe {
+  path: string;
+  bytes: Uint8Array | null;
+}
+
+/** Facts of an earlier read of a similar package (the next release), to reuse for files that did not change. */
+export interface FactsReuse {
+  contents: PackageContents;
+  code: CodeFacts;
 }
 
 const JS_FILE = /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/i;
@@ -43,19 +60,29 @@ export function isJavaScript(path: string, bytes: Uint8Array): boolean {
 }
 
 /** Reads every file of a package once: JavaScript into facts, everything else checked for binaries and hidden payloads. */
-export function codeFacts(contents: PackageContents): CodeFacts {
+export function codeFacts(contents: PackageContents, reuse?: FactsReuse): CodeFacts {
   const js: JsFileFacts[] = [];
   const others: OtherFileFacts[] = [];
   const failures: CodeFacts['failures'] = [];
+  const inputs = new Map<string, FileProbe[]>();
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const modulesFor = packageModuleConstants(contents, decoder);
   const readTypeScript = typeScriptIsRun(contents, decoder);
+  const reusable = reuse ? reusableFacts(contents, reuse) : () => undefined;
   for (const file of contents.files.values()) {
     if (!file.bytes) continue;
     if (TYPESCRIPT.test(file.path) && !readTypeScript(file.path)) continue;
     if (isJavaScript(file.path, file.bytes)) {
+      const known = reusable(file.path, file.bytes);
+      if (known) {
+        js.push(known.facts);
+        inputs.set(file.path, known.inputs);
+        continue;
+      }
       try {
-        js.push(jsFileFacts(file.path, decoder.decode(file.bytes), modulesFor(file.path)));
+        const probes: FileProbe[] = [];
+        js.push(jsFileFacts(file.path, decoder.decode(file.bytes), modulesFor(file.path, probes)));
+        inputs.set(file.path, probes);
       } catch (error) {
         failures.push({ path: file.path, reason: (error as Error).message });
       }
@@ -72,7 +99,31 @@ export function codeFacts(contents: PackageContents): CodeFacts {
       });
     }
   }
-  return { js, others, failures };
+  return { js, others, failures, inputs };
+}
+
+const sameBytes = (a: Uint8Array | null | undefined, b: Uint8Array | null | undefined) =>
+  a === b || (a != null && b != null && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b));
+
+/**
+ * A file's facts are a pure function of its bytes and of the files it consulted; when all of those are the
+ * same in both packages, the facts are too. Adjacent releases share most files, so the version diff reads
+ * only what changed.
+ */
+function reusableFacts(
+  contents: PackageContents,
+  reuse: FactsReuse,
+): (path: string, bytes: Uint8Array) => { facts: JsFileFacts; inputs: FileProbe[] } | undefined {
+  const byPath = new Map(reuse.code.js.map((facts) => [facts.path, facts]));
+  return (path, bytes) => {
+    const facts = byPath.get(path);
+    const inputs = reuse.code.inputs.get(path);
+    if (!facts || !inputs || !sameBytes(reuse.contents.files.get(path)?.bytes, bytes)) return undefined;
+    const unchanged = inputs.every((probe) =>
+      sameBytes(contents.files.get(probe.path)?.bytes ?? null, probe.bytes),
+    );
+    return unchanged ? { facts, inputs } : undefined;
+  };
 }
 
 const TYPESCRIPT = /\.[cm]?tsx?$/i;
@@ -115,13 +166,17 @@ const DATA_MODULE = /module\.exports\s*=\s*[["'`]|export\s+default\s*[["'`]/;
 function packageModuleConstants(
   contents: PackageContents,
   decoder: { decode(bytes: Uint8Array): string },
-): (from: string) => ModuleConstants {
+): (from: string, probes?: FileProbe[]) => ModuleConstants {
   const memo = new Map<string, Folded | undefined | 'pending'>();
+  // What each loaded module consulted in turn, so a file that requires it depends on those too.
+  const loadProbes = new Map<string, FileProbe[]>();
   const load = (path: string): Folded | undefined => {
     const known = memo.get(path);
     if (known === 'pending') return undefined;
     if (memo.has(path)) return known;
     memo.set(path, 'pending');
+    const own: FileProbe[] = [];
+    loadProbes.set(path, own);
     const bytes = contents.files.get(path)?.bytes;
     let value: Folded | undefined;
     // Only JavaScript and JSON: a required native addon (`.node`) is not text to parse.
@@ -132,18 +187,25 @@ function packageModuleConstants(
       value = path.endsWith('.json')
         ? jsonConstant(text)
         : DATA_MODULE.test(text)
-          ? exportsConstant(path, text, resolverFrom(path))
+          ? exportsConstant(path, text, resolverFrom(path, own))
           : undefined;
     }
     memo.set(path, value);
     return value;
   };
   const resolverFrom =
-    (from: string): ModuleConstants =>
+    (from: string, probes: FileProbe[] = []): ModuleConstants =>
     (specifier) => {
       const base = posix.normalize(posix.join(posix.dirname(from), specifier));
-      const target = RESOLVE_SUFFIXES.map((suffix) => base + suffix).find((path) => contents.files.has(path));
-      return target ? load(target) : undefined;
+      for (const candidate of RESOLVE_SUFFIXES.map((suffix) => base + suffix)) {
+        const file = contents.files.get(candidate);
+        probes.push({ path: candidate, bytes: file?.bytes ?? null });
+        if (!file) continue;
+        const value = load(candidate);
+        probes.push(...(loadProbes.get(candidate) ?? []));
+        return value;
+      }
+      return undefined;
     };
   return resolverFrom;
 }
