@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runApproveCommand } from './commands/approve.js';
 import { runChecksCommand } from './commands/checks.js';
 import { runDiffCommand } from './commands/diff.js';
+import { runInventoryCommand } from './commands/inventory.js';
 import { runNameCommand } from './commands/name.js';
 import { runScanCommand } from './commands/scan.js';
+import { runVerifyCommand } from './commands/verify.js';
 import { ExitCode, OcellusError, redactSecrets } from './errors.js';
 import { isSeverity } from './severity.js';
 
@@ -17,6 +21,21 @@ function parsePositiveInt(value: string): number {
     throw new InvalidArgumentError('expected a whole number from 1 to 256');
   }
   return parsed;
+}
+
+/** The process's streams and environment, as every command receives them. */
+function io() {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    toolVersion: version,
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function parseFailOn(value: string) {
@@ -122,6 +141,106 @@ function buildProgram(setExitCode: (code: number) => void): Command {
             stderr: process.stderr,
             toolVersion: version,
           },
+        ),
+      );
+    });
+  program
+    .command('inventory')
+    .description(
+      'List the MCP servers configured on this machine and in this project; --scan scans the npm ones.',
+    )
+    .option('--scan', 'scan every server started from an npm package', false)
+    .option(
+      '--config <file>',
+      'also read this MCP config file (JSON, JSONC, TOML or YAML); repeatable',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .option(
+      '--fail-on <severity>',
+      'with --scan: exit 1 when a server has a finding at or above this',
+      parseFailOn,
+      'high',
+    )
+    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
+    .option('-c, --concurrency <n>', 'packages fetched and analysed at once', parsePositiveInt, 16)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 listed (and nothing at or above --fail-on), 1 a scanned server is blocked, 3 a config or a scan could not be read.',
+    )
+    .action(async (options) => {
+      setExitCode(
+        await runInventoryCommand(
+          {
+            format: options.format,
+            scan: options.scan,
+            configs: (options.config as string[]).map((path) => resolve(process.cwd(), path)),
+            failOn: options.failOn,
+            registry: options.registry,
+            concurrency: options.concurrency,
+          },
+          {
+            cwd: process.cwd(),
+            env: process.env,
+            stdout: process.stdout,
+            stderr: process.stderr,
+            toolVersion: version,
+          },
+        ),
+      );
+    });
+  program
+    .command('approve')
+    .description(
+      'Scan an MCP server and record the reviewed version, integrity and tool descriptions in ocellus-approvals.json.',
+    )
+    .argument('<spec>', 'the server package, such as @modelcontextprotocol/server-filesystem@2025.8.21')
+    .option('--by <who>', 'who approves (default: git config user.email)')
+    .option('--file <path>', 'approvals file (default: ./ocellus-approvals.json)')
+    .option('--force', 'approve even with findings at high or above (a reviewed exception)', false)
+    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
+    .action(async (spec: string, options) => {
+      setExitCode(
+        await runApproveCommand(
+          spec,
+          {
+            by: options.by,
+            file: options.file && resolve(process.cwd(), options.file),
+            force: options.force,
+            registry: options.registry,
+          },
+          io(),
+        ),
+      );
+    });
+  program
+    .command('verify')
+    .description(
+      'Check every configured npm MCP server against the approvals: unapproved, floating, changed versions, integrity or tool descriptions.',
+    )
+    .option('--file <path>', 'approvals file (default: ./ocellus-approvals.json)')
+    .option('--config <file>', 'also read this MCP config file; repeatable', collect, [])
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
+    )
+    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 everything matches its approval, 1 drift, 3 a server or config could not be verified.',
+    )
+    .action(async (options) => {
+      setExitCode(
+        await runVerifyCommand(
+          {
+            format: options.format,
+            file: options.file && resolve(process.cwd(), options.file),
+            configs: (options.config as string[]).map((path) => resolve(process.cwd(), path)),
+            registry: options.registry,
+          },
+          io(),
         ),
       );
     });

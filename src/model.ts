@@ -77,12 +77,23 @@ export interface IncompleteMark {
   code: string;
 }
 
+/** An MCP tool, prompt or resource a package declares, as the report lists it. */
+export interface DeclaredTool {
+  kind: 'tool' | 'prompt' | 'resource';
+  name: string;
+  description: string;
+  file: string;
+  line: number;
+}
+
 export interface PackageReport {
   name: string;
   version: string;
   integrity: string | null;
   paths: string[][];
   capabilities: Capability[];
+  /** Present when the package declares MCP tools, prompts or resources. */
+  tools?: DeclaredTool[];
   findings: Finding[];
   incomplete?: IncompleteMark;
 }

@@ -6,13 +6,14 @@ import { checkAgainstPrevious } from './diff/compare.js';
 import { type DependencyRecord, type ReleaseView, readRelease } from './diff/release.js';
 import { manifestCapabilities } from './facts/capabilities.js';
 import { parseManifest } from './facts/manifest.js';
-import { codeCapabilities } from './facts/package-facts.js';
+import { codeCapabilities, declaredTools } from './facts/package-facts.js';
 import { testOnlyFiles } from './facts/reachability.js';
 import type { ReadLimits } from './fetch/limits.js';
 import { fetchPackage, fetchRelease } from './fetch/tarball.js';
 import {
   CAPABILITIES,
   type Capability,
+  type DeclaredTool,
   type IncompleteMark,
   type PackageContents,
   type PackageNode,
@@ -222,6 +223,7 @@ export function analysePackage(
       ...manifestCapabilities(release.manifest, contents),
       ...codeCapabilities(release.code),
     ]),
+    ...withTools(declaredTools(release.code)),
     findings,
   };
   if (history.failure) failures.push(history.failure.reason);
@@ -238,6 +240,8 @@ export function analysePackage(
   }
   return report;
 }
+
+const withTools = (tools: DeclaredTool[]) => (tools.length > 0 ? { tools } : {});
 
 function incompleteReport(node: PackageNode, code: string, reason: string): PackageReport {
   return {

@@ -1,4 +1,4 @@
-import type { JsFileFacts, StringFact } from '../facts/model.js';
+import type { JsFileFacts, StringFact, ToolFact } from '../facts/model.js';
 import { sensitivePathsIn } from '../facts/sensitive-paths.js';
 import { defineCheck, excerpt, type FindingDraft } from './check.js';
 import { at } from './code-helpers.js';
@@ -83,9 +83,24 @@ reason come with the policy file.`,
           ...hits.map((hit) => hit.label),
           ...(hiddenMarks ? ['zero-width or direction characters'] : []),
         ];
-        const finding = grade(file, text, labels);
+        const tool = file.tools.find(
+          (declared) => declared.description && text.value.includes(declared.description.slice(0, 200)),
+        );
+        const finding = grade(file, text, labels, tool);
         if (hits.length === 0) finding.severity = 'medium';
         findings.push(finding);
+      }
+      for (const tool of file.tools) {
+        // Honest descriptions run to a few paragraphs; pages of text are room for instructions nobody reads.
+        if (tool.description.length < LONG_DESCRIPTION || seen.has(tool.description)) continue;
+        findings.push({
+          severity: 'low',
+          title: 'Very long tool description',
+          message: `The description of ${tool.kind} "${tool.name}" is ${tool.description.length} characters long, far more than a tool's purpose needs: read what it tells the model.`,
+          location: at(file, tool),
+          evidence: excerpt(tool.description),
+          confidence: 'low',
+        });
       }
     }
     return findings;
@@ -103,7 +118,26 @@ export function revealHidden(text: string): string {
     .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF\u{E0000}-\u{E007F}]/gu, '');
 }
 
-function grade(file: JsFileFacts, text: StringFact, labels: string[]): FindingDraft {
+const LONG_DESCRIPTION = 4_000;
+
+/** The instruction signals a text carries, by label: what makes a description address the model. */
+export function instructionSignals(text: string): string[] {
+  const labels = SIGNALS.filter((signal) => signal.pattern.test(text)).map((signal) => signal.label);
+  if (ZERO_WIDTH.test(text) && !NON_LATIN_LETTER.test(text))
+    labels.push('zero-width or direction characters');
+  return labels;
+}
+
+/** Whether an instruction points the model at credentials or configuration. */
+export function namesSecrets(text: string): boolean {
+  const visible = revealHidden(text).replace(/\s+/g, ' ');
+  return (
+    sensitivePathsIn(visible).length > 0 ||
+    /\bmcp\.json\b|\bid_rsa\b|\.ssh\b|\.env\b|api[_ -]?key|password|token/i.test(visible)
+  );
+}
+
+function grade(file: JsFileFacts, text: StringFact, labels: string[], tool?: ToolFact): FindingDraft {
   const visible = revealHidden(text.value);
   const targets = sensitivePathsIn(visible.replace(/\s+/g, ' ')).map((path) => path.label);
   const namesSecrets =
@@ -111,7 +145,7 @@ function grade(file: JsFileFacts, text: StringFact, labels: string[]): FindingDr
     /\bmcp\.json\b|\bid_rsa\b|\.ssh\b|\.env\b|api[_ -]?key|password|token/i.test(visible);
   return {
     severity: namesSecrets ? 'critical' : 'high',
-    message: `A string the model will read ${labels.join(', ')}${namesSecrets ? `, and points it at ${targets[0] ?? 'secrets'}` : ''}: "${excerpt(visible, 160)}".`,
+    message: `${tool ? `The description of ${tool.kind} "${tool.name}"` : 'A string the model will read'} addresses the model (${labels.join('; ')})${namesSecrets ? `, and points it at ${targets[0] ?? 'secrets'}` : ''}: "${excerpt(visible, 160)}".`,
     location: at(file, text),
     evidence: excerpt(visible),
   };

@@ -3,9 +3,11 @@ import { excerpt } from '../checks/check.js';
 import { ownDomains } from '../checks/code-helpers.js';
 import { gradeInstallScript } from '../checks/install-script-grade.js';
 import { INSTALL_HOOKS } from '../checks/install-scripts.js';
+import { instructionSignals, namesSecrets, revealHidden } from '../checks/tool-poisoning.js';
 import { manifestCapabilities } from '../facts/capabilities.js';
 import { baseDomain, emailsIn, endpointsIn, isPublicIpv4 } from '../facts/endpoints.js';
 import { locateKey, scriptsOf } from '../facts/manifest.js';
+import type { ToolFact } from '../facts/model.js';
 import { capabilitySites } from '../facts/package-facts.js';
 import type { Capability, FindingLocation } from '../model.js';
 import { daysBetween, releaseKind } from '../registry/releases.js';
@@ -39,7 +41,51 @@ export function releaseDelta(input: DeltaInput): FindingDraft[] {
     ...capabilityDelta(input, kind),
     ...endpointDelta(input, kind),
     ...fileDelta(input, kind),
+    ...toolDelta(input),
   ];
+}
+
+/**
+ * Rug pulls: a tool the user approved whose description turns into instructions for the model, or a new tool
+ * that arrives with such a description. Not damped in major releases: an approval covers a description, not a
+ * version number.
+ */
+function toolDelta({ previous, next }: DeltaInput): FindingDraft[] {
+  const key = (tool: ToolFact) => `${tool.kind}\u0000${tool.name}`;
+  const before = new Map(previous.code.js.flatMap((file) => file.tools).map((tool) => [key(tool), tool]));
+  const findings: FindingDraft[] = [];
+  const changed: string[] = [];
+  for (const file of next.code.js) {
+    for (const tool of file.tools) {
+      const old = before.get(key(tool));
+      if (old && old.description === tool.description) continue;
+      const had = new Set(instructionSignals(old?.description ?? ''));
+      const gained = instructionSignals(tool.description).filter((label) => !had.has(label));
+      if (gained.length === 0) {
+        if (old) changed.push(tool.name);
+        continue;
+      }
+      findings.push({
+        severity: namesSecrets(tool.description) ? 'critical' : 'high',
+        title: 'Tool description turned into instructions',
+        message: old
+          ? `${next.version} changes the description of ${tool.kind} "${tool.name}" toward instructions for the model (${gained.join(', ')}); ${previous.version} described it as "${excerpt(revealHidden(old.description), 120)}".`
+          : `${next.version} adds ${tool.kind} "${tool.name}" whose description ${gained.join(', ')}; ${previous.version} had no such ${tool.kind}.`,
+        location: { file: file.path, line: tool.line, column: tool.column },
+        evidence: excerpt(revealHidden(tool.description)),
+        confidence: 'high',
+      });
+    }
+  }
+  if (changed.length > 0) {
+    findings.push({
+      severity: 'info',
+      title: 'Tool descriptions changed',
+      message: `${next.version} rewords the description of ${listed(changed)}; approvals recorded for ${previous.version} no longer match.`,
+      confidence: 'high',
+    });
+  }
+  return findings;
 }
 
 type Kind = ReturnType<typeof releaseKind>;

@@ -11,6 +11,7 @@ import type {
   Origin,
   Position,
   StringFact,
+  ToolFact,
   ValueFact,
 } from './model.js';
 import {
@@ -49,6 +50,9 @@ const ITERATION = new Set(['forEach', 'map', 'flatMap', 'filter', 'reduce', 'som
 const FUNCTION_TYPES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
 const MAX_STRINGS = 20_000;
 const MAX_SUBTREE = 3_000;
+/** MCP declarations kept per file, and the longest description kept (the model reads all of it). */
+const MAX_TOOLS = 500;
+const MAX_DESCRIPTION = 20_000;
 const MAX_STRING_KEPT = 4_096;
 
 function isNode(value: unknown): value is EsNode {
@@ -229,6 +233,7 @@ export class FactExtractor implements ConstantLookup {
     const strings: StringFact[] = [];
     const valueRefs: JsFileFacts['valueRefs'] = [];
     const objects: ObjectFact[] = [];
+    const tools: ToolFact[] = [];
     let hexIdentifiers = 0;
     let stringArray = false;
     let escapedChars = 0;
@@ -296,6 +301,8 @@ export class FactExtractor implements ConstantLookup {
             inNetworkCallback: (networkDepth.get(node) ?? 0) > 0,
             ...this.at(node),
           });
+          const declared = this.toolFromCall(node, name);
+          if (declared && tools.length < MAX_TOOLS) tools.push(declared);
           if (/^path\.(?:posix\.|win32\.)?(?:join|resolve)$/.test(name) && strings.length < MAX_STRINGS) {
             // `join(env.APPDATA, 'discord', 'Local Storage', 'leveldb')`: the path is only visible joined.
             const joined = args.map((arg) => arg.value ?? '…').join('/');
@@ -337,6 +344,8 @@ export class FactExtractor implements ConstantLookup {
         case 'ObjectExpression': {
           const object = this.emailObject(node);
           if (object && objects.length < 1_000) objects.push(object);
+          const listed = this.toolFromObject(node);
+          if (listed && tools.length < MAX_TOOLS) tools.push(listed);
           break;
         }
         case 'AssignmentExpression': {
@@ -429,6 +438,7 @@ export class FactExtractor implements ConstantLookup {
       assignments,
       strings,
       objects,
+      tools,
       valueRefs,
       hexIdentifiers,
       stringArray,
@@ -961,6 +971,81 @@ export class FactExtractor implements ConstantLookup {
   }
 
   /** An argument as checks see it: its constant value, where it comes from, what it references. */
+  /** A constant string property of an object literal, folded (`description: 'Add ' + 'two numbers'`). */
+  private constantProperty(node: EsNode | undefined, key: string): string | undefined {
+    if (node?.type !== 'ObjectExpression') return undefined;
+    for (const property of node.properties as EsNode[]) {
+      if (property.type !== 'Property') continue;
+      const keyNode = property.key as EsNode;
+      const name = property.computed ? fold(keyNode, this)?.value : (keyNode.name ?? keyNode.value);
+      if (name !== key) continue;
+      const value = fold(property.value as EsNode, this)?.value;
+      return typeof value === 'string' ? value.slice(0, MAX_DESCRIPTION) : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * `server.tool(name, description, schema, handler)`, `server.registerTool(name, { description })`, and the
+   * prompt and resource forms of both, as the MCP TypeScript SDK and its look-alikes declare them.
+   */
+  private toolFromCall(node: EsNode, callee: string): ToolFact | undefined {
+    const method = /(?:^|\.)(tool|registerTool|prompt|registerPrompt|resource|registerResource)$/.exec(
+      callee,
+    )?.[1];
+    if (!method || node.type !== 'CallExpression' || callee === method) return undefined;
+    const args = node.arguments as EsNode[];
+    const name = fold(args[0], this)?.value;
+    if (typeof name !== 'string' || name.length === 0 || name.length > 200) return undefined;
+    const kind = method.toLowerCase().includes('prompt')
+      ? 'prompt'
+      : method.toLowerCase().includes('resource')
+        ? 'resource'
+        : 'tool';
+    let description: string | undefined;
+    for (const arg of args.slice(1, 4)) {
+      if (arg.type === 'ObjectExpression') description ??= this.constantProperty(arg, 'description');
+      else if (kind !== 'resource' || arg !== args[1]) {
+        const value = fold(arg, this)?.value;
+        // The second argument of `tool()` is its description; a resource's second is its URI.
+        if (typeof value === 'string' && arg === args[1]) description ??= value.slice(0, MAX_DESCRIPTION);
+      }
+    }
+    return {
+      kind,
+      name,
+      description: description ?? '',
+      via: callee.split('.').pop() ?? callee,
+      ...this.at(node),
+    };
+  }
+
+  /** `{ name, description, inputSchema }` in a tools/list answer, FastMCP's `addTool({...})` and the like. */
+  private toolFromObject(node: EsNode): ToolFact | undefined {
+    const keys = new Set<string>();
+    for (const property of node.properties as EsNode[]) {
+      if (property.type === 'Property' && !property.computed) {
+        const keyNode = property.key as EsNode;
+        const key = keyNode.name ?? keyNode.value;
+        if (typeof key === 'string') keys.add(key);
+      }
+    }
+    if (!keys.has('name') || !keys.has('description')) return undefined;
+    const kind =
+      keys.has('inputSchema') || keys.has('input_schema') || keys.has('parameters') || keys.has('execute')
+        ? 'tool'
+        : keys.has('arguments')
+          ? 'prompt'
+          : keys.has('uri') || keys.has('mimeType')
+            ? 'resource'
+            : undefined;
+    if (!kind) return undefined;
+    const name = this.constantProperty(node, 'name');
+    const description = this.constantProperty(node, 'description');
+    if (!name || description === undefined) return undefined;
+    return { kind, name, description, via: 'object literal', ...this.at(node) };
+  }
+
   private describe(node: EsNode, depth: number): ValueFact {
     const target = node.type === 'SpreadElement' ? (node.argument as EsNode) : node;
     const folded = fold(target, this);

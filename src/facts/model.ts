@@ -78,6 +78,16 @@ export interface ObjectFact extends Position {
   via: 'literal' | 'assignment';
 }
 
+/** A tool, prompt or resource an MCP server declares, with the description the model reads. */
+export interface ToolFact extends Position {
+  kind: 'tool' | 'prompt' | 'resource';
+  name: string;
+  /** The description as the model receives it (constant parts folded), or '' when none is constant. */
+  description: string;
+  /** How it was declared: `server.tool`, `registerTool`, `a tools/list literal`, ... */
+  via: string;
+}
+
 export interface StringFact extends Position {
   value: string;
   /** Came out of folding (concatenation, templates, joins) rather than standing as one literal. */
@@ -113,6 +123,8 @@ export interface JsFileFacts {
   assignments: AssignmentFact[];
   strings: StringFact[];
   objects: ObjectFact[];
+  /** MCP tools, prompts and resources declared with constant names. */
+  tools: ToolFact[];
   /** Builtins used as values rather than called: `.then(eval)`, `const e = eval`; context is the call they are passed to. */
   valueRefs: Array<Position & { name: string; context: string }>;
   signals: FileSignals;

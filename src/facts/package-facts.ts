@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { Capability, PackageContents } from '../model.js';
+import type { Capability, DeclaredTool, PackageContents } from '../model.js';
 import { binaryKind, imageTrailer } from './binary.js';
 import type { Folded } from './fold.js';
 import { exportsConstant, jsFileFacts, type ModuleConstants } from './js-facts.js';
@@ -221,6 +221,27 @@ function jsonConstant(text: string): Folded | undefined {
     // not JSON data: nothing to fold
   }
   return undefined;
+}
+
+/** MCP tools, prompts and resources the package declares, once each (a name declared twice keeps its first). */
+export function declaredTools(facts: CodeFacts): DeclaredTool[] {
+  const seen = new Set<string>();
+  const tools: DeclaredTool[] = [];
+  for (const file of facts.js) {
+    for (const tool of file.tools) {
+      const key = `${tool.kind}\u0000${tool.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      tools.push({
+        kind: tool.kind,
+        name: tool.name,
+        description: tool.description,
+        file: file.path,
+        line: tool.line,
+      });
+    }
+  }
+  return tools;
 }
 
 /** What the code uses, like a phone app's permission list. */

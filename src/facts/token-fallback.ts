@@ -204,6 +204,7 @@ export function tokenFacts(
     assignments: [],
     strings,
     objects: [],
+    tools: [],
     valueRefs: [],
     hexIdentifiers,
   };

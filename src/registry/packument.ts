@@ -37,6 +37,7 @@ export interface PackumentIndex {
   /** Versions the time map lists that are no longer served: unpublished. */
   unpublished: string[];
   latest?: string;
+  distTags: Record<string, string>;
 }
 
 type Json = Record<string, unknown>;
@@ -116,8 +117,16 @@ export function indexPackument(packument: unknown): PackumentIndex {
   }
   const unpublished = Object.keys(time).filter((key) => semver.valid(key) !== null && !releases.has(key));
   const created = asString(time.created);
-  const latest = asString(asObject(doc['dist-tags'])?.latest);
-  return { name, ...(created ? { created } : {}), releases, unpublished, ...(latest ? { latest } : {}) };
+  const distTags = stringMap(doc['dist-tags']);
+  const latest = distTags.latest;
+  return {
+    name,
+    ...(created ? { created } : {}),
+    releases,
+    unpublished,
+    ...(latest ? { latest } : {}),
+    distTags,
+  };
 }
 
 export type PackumentOutcome =

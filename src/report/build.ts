@@ -56,6 +56,7 @@ export function buildReport(
       integrity: pkg.integrity,
       paths: pkg.paths,
       capabilities: pkg.capabilities,
+      ...(pkg.tools ? { tools: pkg.tools } : {}),
       findings: pkg.findings,
     })),
   };

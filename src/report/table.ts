@@ -79,7 +79,7 @@ export function renderTable(report: Report, options: TableOptions): string {
 /** Like a phone app's permission list: what the scanned tree can do, and which packages bring each power. */
 function permissionList(report: Report): string[] {
   if (report.summary.capabilities.length === 0)
-    return [`${report.target} and its dependencies use no sensitive capability.`];
+    return [`${report.target} and its dependencies use no sensitive capability.`, ...toolList(report)];
   const lines = [`${report.target} and its dependencies can:`];
   for (const capability of report.summary.capabilities) {
     const names = report.packages
@@ -87,6 +87,20 @@ function permissionList(report: Report): string[] {
       .map((pkg) => pkg.name);
     const shown = names.slice(0, 4).join(', ') + (names.length > 4 ? ` +${names.length - 4} more` : '');
     lines.push(`  ${CAPABILITY_TEXT[capability].padEnd(34)} ${shown}`);
+  }
+  return [...lines, ...toolList(report)];
+}
+
+/** What the scanned servers offer the model: tool, prompt and resource names (descriptions are in the JSON). */
+function toolList(report: Report): string[] {
+  const lines: string[] = [];
+  for (const pkg of report.packages) {
+    if (!pkg.tools?.length) continue;
+    const names = pkg.tools.map((tool) => (tool.kind === 'tool' ? tool.name : `${tool.name} (${tool.kind})`));
+    const shown = names.slice(0, 8).join(', ') + (names.length > 8 ? ` +${names.length - 8} more` : '');
+    lines.push(
+      `${pkg.name} offers the model ${pkg.tools.length} tool(s), prompt(s) or resource(s): ${shown}`,
+    );
   }
   return lines;
 }

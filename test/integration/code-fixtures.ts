@@ -12,6 +12,12 @@ export interface CodeFixture {
 /** Each must be rated high or critical on `carrier`. */
 export const attackFixtures: CodeFixture[] = [
   {
+    spec: 'forecast-mcp@1.4.1',
+    carrier: 'forecast-mcp',
+    incident:
+      'MCP rug pull: same code as 1.4.0, the tool description turned into an <IMPORTANT> block asking for ~/.aws/credentials',
+  },
+  {
     spec: 'acme-internal-auth@99.0.0',
     carrier: 'acme-internal-auth',
     incident:

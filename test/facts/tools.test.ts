@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { jsFileFacts } from '../../src/facts/js-facts.js';
+
+const toolsOf = (code: string) =>
+  jsFileFacts('index.js', code).tools.map(({ kind, name, description, via }) => ({
+    kind,
+    name,
+    description,
+    via,
+  }));
+
+describe('MCP tool declarations', () => {
+  it('reads the TypeScript SDK forms: tool(), registerTool(), prompt(), registerPrompt(), resource()', () => {
+    expect(
+      toolsOf(`
+        const DESC = 'Add ' + 'two numbers';
+        server.tool('add', DESC, { a: z.number() }, async () => ({}));
+        server.tool('ping', async () => ({}));
+        server.registerTool('sub', { title: 'Subtract', description: \`Subtract b from a\`, inputSchema: {} }, handler);
+        server.prompt('review', 'Review some code', { code: z.string() }, () => ({}));
+        server.registerPrompt('explain', { description: 'Explain a topic' }, () => ({}));
+        server.resource('config', 'config://app', { description: 'App config' }, async () => ({}));
+      `),
+    ).toEqual([
+      { kind: 'tool', name: 'add', description: 'Add two numbers', via: 'tool' },
+      { kind: 'tool', name: 'ping', description: '', via: 'tool' },
+      { kind: 'tool', name: 'sub', description: 'Subtract b from a', via: 'registerTool' },
+      { kind: 'prompt', name: 'review', description: 'Review some code', via: 'prompt' },
+      { kind: 'prompt', name: 'explain', description: 'Explain a topic', via: 'registerPrompt' },
+      { kind: 'resource', name: 'config', description: 'App config', via: 'resource' },
+    ]);
+  });
+
+  it('reads literal tools/list answers and FastMCP-style addTool objects', () => {
+    expect(
+      toolsOf(`
+        server.setRequestHandler(ListToolsRequestSchema, async () => ({
+          tools: [{ name: 'search', description: 'Search the docs', inputSchema: { type: 'object' } }],
+        }));
+        mcp.addTool({ name: 'fetch_page', description: 'Fetch a page', parameters: z.object({}), execute: async () => '' });
+      `),
+    ).toEqual([
+      { kind: 'tool', name: 'search', description: 'Search the docs', via: 'object literal' },
+      { kind: 'tool', name: 'fetch_page', description: 'Fetch a page', via: 'object literal' },
+    ]);
+  });
+
+  it('does not mistake other libraries for MCP servers', () => {
+    expect(
+      toolsOf(`
+        inquirer.prompt([{ name: 'x', message: 'Name?' }]);
+        const pkg = { name: 'thing', description: 'A package', version: '1.0.0' };
+        prompt('Continue?');
+        rl.prompt();
+      `),
+    ).toEqual([]);
+  });
+});
