@@ -29,6 +29,13 @@ const SIGNALS: Array<{ id: string; label: string; pattern: RegExp }> = [
       /\bwhen\s+(?:the\s+)?[\w-]{2,40}\s+tool\s+is\s+(?:used|called|invoked)\b|\binstead\s+of\s+(?:using\s+)?the\s+[\w-]{2,40}\s+tool\b|\balways\s+(?:add|include|bcc|cc|copy|send)\b[^.]{0,60}(?:@|\bto\b)/i,
   },
   {
+    id: 'smuggle-argument',
+    label: 'asks the model to put file contents into an argument',
+    pattern:
+      // Within one sentence; a dot inside a path (~/.aws) does not end it. Each character matches one branch only.
+      /\b(?:pass|include|put|send|append|attach|add)\b(?:[^.]|\.(?=\S)){0,80}\b(?:contents?|text)\b(?:[^.]|\.(?=\S)){0,60}\b(?:argument|parameter|param|field|sidenote)\b/i,
+  },
+  {
     id: 'invisible',
     label: 'text hidden in Unicode tag characters',
     pattern: /[\u{E0000}-\u{E007F}]/u,
