@@ -10,6 +10,7 @@ import { runNameCommand } from './commands/name.js';
 import { runScanCommand } from './commands/scan.js';
 import { runVerifyCommand } from './commands/verify.js';
 import { ExitCode, OcellusError, redactSecrets } from './errors.js';
+import { REPORT_FORMATS } from './report/render.js';
 import { isSeverity } from './severity.js';
 
 const require = createRequire(import.meta.url);
@@ -57,7 +58,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .argument('<spec...>', 'name, name@version, name@range, @scope/name@tag, or a path to a .tgz')
     .addOption(
-      new Option('-f, --format <format>', 'report format').choices(['table', 'json']).default('table'),
+      new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'),
     )
     .option(
       '--fail-on <severity>',
@@ -112,7 +113,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .argument('<from>', 'the earlier version, such as 1.0.15')
     .argument('<to>', 'the later version, such as 1.0.16')
     .addOption(
-      new Option('-f, --format <format>', 'report format').choices(['table', 'json']).default('table'),
+      new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'),
     )
     .option(
       '--fail-on <severity>',

@@ -12,14 +12,13 @@ import { loadNpmOptions, type NpmOptions } from '../npm-config.js';
 import { PackumentStore, type ReleaseRecord } from '../registry/packument.js';
 import { registryFacts } from '../registry/releases.js';
 import { buildReport } from '../report/build.js';
-import { renderJson } from '../report/json.js';
-import { renderTable } from '../report/table.js';
+import { type ReportFormat, renderReport } from '../report/render.js';
 import type { FailOn } from '../score.js';
 import { isPackageName } from '../targets/spec.js';
 import type { CommandIo } from './scan.js';
 
 export interface DiffCommandOptions {
-  format: 'table' | 'json';
+  format: ReportFormat;
   failOn: FailOn;
   registry?: string;
   color: boolean;
@@ -119,9 +118,7 @@ export async function runDiffCommand(
     },
     { toolVersion: io.toolVersion, failOn: options.failOn, allowIncomplete: false },
   );
-  io.stdout.write(
-    options.format === 'json' ? renderJson(report) : renderTable(report, { color: options.color }),
-  );
+  io.stdout.write(renderReport(report, options.format, { color: options.color }));
   return judgement.exitCode;
 }
 

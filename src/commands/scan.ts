@@ -4,15 +4,14 @@ import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { loadNpmOptions } from '../npm-config.js';
 import { createProgress } from '../progress.js';
 import { buildReport } from '../report/build.js';
-import { renderJson } from '../report/json.js';
-import { renderTable } from '../report/table.js';
+import { type ReportFormat, renderReport } from '../report/render.js';
 import { scan } from '../scan.js';
 import type { FailOn } from '../score.js';
 import { closestName } from '../suggest.js';
 import { parseScanSpec, type ScanSpec } from '../targets/spec.js';
 
 export interface ScanCommandOptions {
-  format: 'table' | 'json';
+  format: ReportFormat;
   failOn: FailOn;
   registry?: string;
   concurrency: number;
@@ -64,7 +63,7 @@ export async function runScanCommand(
     failOn: options.failOn,
     allowIncomplete: options.allowIncomplete,
   });
-  const text = options.format === 'json' ? renderJson(report) : renderTable(report, { color: options.color });
+  const text = renderReport(report, options.format, { color: options.color });
   if (options.output) await writeFile(options.output, text);
   else io.stdout.write(text);
   if (judgement.exitCode === ExitCode.incomplete) {
