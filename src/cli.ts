@@ -62,10 +62,14 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .option(
       '--fail-on <severity>',
-      'exit 1 when a finding is at or above this severity, or "none"',
+      'exit 1 when a finding is at or above this severity, or "none" (default: the policy\'s failOn, else high)',
       parseFailOn,
-      'high',
     )
+    .option(
+      '--policy <file>',
+      'policy file (default: .ocellus.json or ocellus.config.{json,yaml} in this folder)',
+    )
+    .option('--baseline <report>', 'a previous --format json report: only findings not in it fail')
     .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
     .option('-c, --concurrency <n>', 'packages fetched and analysed at once', parsePositiveInt, 16)
     .option(
@@ -89,6 +93,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
           {
             format: options.format,
             failOn: options.failOn,
+            policy: options.policy && resolve(process.cwd(), options.policy),
+            baseline: options.baseline && resolve(process.cwd(), options.baseline),
             registry: options.registry,
             concurrency: options.concurrency,
             allowIncomplete: options.allowIncomplete,

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { ExitCode, OcellusError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { loadNpmOptions } from '../npm-config.js';
+import { applyPolicy, loadBaseline, loadPolicy } from '../policy/policy.js';
 import { createProgress } from '../progress.js';
 import { buildReport } from '../report/build.js';
 import { type ReportFormat, renderReport } from '../report/render.js';
@@ -12,7 +13,12 @@ import { parseScanSpec, type ScanSpec } from '../targets/spec.js';
 
 export interface ScanCommandOptions {
   format: ReportFormat;
-  failOn: FailOn;
+  /** From --fail-on; when absent, the policy's failOn, else high. */
+  failOn?: FailOn;
+  /** A policy file to use instead of the one found in the project. */
+  policy?: string;
+  /** A previous JSON report: only findings not in it fail. */
+  baseline?: string;
   registry?: string;
   concurrency: number;
   allowIncomplete: boolean;
@@ -58,11 +64,21 @@ export async function runScanCommand(
   } finally {
     progress.clear();
   }
-  const { report, judgement } = buildReport(result, {
-    toolVersion: io.toolVersion,
-    failOn: options.failOn,
-    allowIncomplete: options.allowIncomplete,
+  const loaded = await loadPolicy(io.cwd, options.policy);
+  const baseline = options.baseline ? await loadBaseline(options.baseline) : undefined;
+  const applied = applyPolicy(result.packages, loaded?.policy ?? {}, {
+    today: new Date().toISOString().slice(0, 10),
+    ...(baseline ? { baseline } : {}),
   });
+  const { report, judgement } = buildReport(
+    { ...result, packages: applied.packages },
+    {
+      toolVersion: io.toolVersion,
+      failOn: options.failOn ?? loaded?.policy.failOn ?? 'high',
+      allowIncomplete: options.allowIncomplete,
+      suppressed: applied.suppressed,
+    },
+  );
   const text = renderReport(report, options.format, { color: options.color });
   if (options.output) await writeFile(options.output, text);
   else io.stdout.write(text);

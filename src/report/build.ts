@@ -1,4 +1,5 @@
 import { CAPABILITIES, type Capability, type IncompleteMark, type PackageReport } from '../model.js';
+import type { Suppressed } from '../policy/policy.js';
 import type { ScanResult } from '../scan.js';
 import { type FailOn, type Judgement, judge } from '../score.js';
 import type { Severity } from '../severity.js';
@@ -17,6 +18,8 @@ export interface Report {
     skipped: Array<{ name: string; version: string; reason: string }>;
     /** What the scanned packages can do, their dependencies included: the union of every package's capabilities. */
     capabilities: Capability[];
+    /** Findings the policy or the baseline took out of the verdict (present when there are any). */
+    suppressed?: Suppressed[];
   };
   /** Packages as scanned; what could not be analysed is listed once, in summary.incomplete. */
   packages: Array<Omit<PackageReport, 'incomplete'>>;
@@ -29,7 +32,7 @@ export interface BuiltReport {
 
 export function buildReport(
   result: ScanResult,
-  options: { toolVersion: string; failOn: FailOn; allowIncomplete: boolean },
+  options: { toolVersion: string; failOn: FailOn; allowIncomplete: boolean; suppressed?: Suppressed[] },
 ): BuiltReport {
   const judgement = judge(result.packages, options);
   const report: Report = {
@@ -49,6 +52,7 @@ export function buildReport(
       capabilities: CAPABILITIES.filter((capability) =>
         result.packages.some((pkg) => pkg.capabilities.includes(capability)),
       ),
+      ...(options.suppressed?.length ? { suppressed: options.suppressed } : {}),
     },
     packages: result.packages.map((pkg) => ({
       name: pkg.name,

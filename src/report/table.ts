@@ -49,6 +49,15 @@ export function renderTable(report: Report, options: TableOptions): string {
 
   if (notable.length === 0) lines.push('No findings.', '');
   lines.push(...permissionList(report), '');
+  const suppressed = report.summary.suppressed ?? [];
+  if (suppressed.length > 0) {
+    lines.push(`${suppressed.length} finding(s) suppressed, not judged:`);
+    for (const entry of suppressed.slice(0, 20))
+      lines.push(`  ${entry.name}@${entry.version} ${entry.checkId} (${entry.title}): ${entry.reason}`);
+    if (suppressed.length > 20)
+      lines.push(`  and ${suppressed.length - 20} more (the JSON report lists them all)`);
+    lines.push('');
+  }
 
   const counts = SEVERITIES.map((severity) => {
     const count = report.packages.reduce(
