@@ -56,7 +56,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description(
       'Resolve the full dependency tree of packages and scan every package in it, without installing.',
     )
-    .argument('<spec...>', 'name, name@version, name@range, @scope/name@tag, or a path to a .tgz')
+    .argument(
+      '<spec...>',
+      'name, name@version, name@range, @scope/name@tag, a path to a .tgz, or a project folder (its lockfile)',
+    )
     .addOption(
       new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'),
     )
@@ -70,6 +73,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       'policy file (default: .ocellus.json or ocellus.config.{json,yaml} in this folder)',
     )
     .option('--baseline <report>', 'a previous --format json report: only findings not in it fail')
+    .option(
+      '--changed-only',
+      'with a project folder: scan only packages added or changed since --base',
+      false,
+    )
+    .option('--base <ref>', 'with --changed-only: a git ref (main, HEAD~1) or a previous lockfile')
     .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
     .option('-c, --concurrency <n>', 'packages fetched and analysed at once', parsePositiveInt, 16)
     .option(
@@ -95,6 +104,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
             failOn: options.failOn,
             policy: options.policy && resolve(process.cwd(), options.policy),
             baseline: options.baseline && resolve(process.cwd(), options.baseline),
+            changedSince: options.changedOnly ? (options.base ?? 'HEAD') : undefined,
             registry: options.registry,
             concurrency: options.concurrency,
             allowIncomplete: options.allowIncomplete,

@@ -1,9 +1,10 @@
 import pLimit from 'p-limit';
-import type { Check, CheckContext } from './checks/check.js';
+import { type Check, type CheckContext, excerpt } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
 import { capTestFindings, runChecks } from './checks/run.js';
 import { checkAgainstPrevious } from './diff/compare.js';
 import { type DependencyRecord, type ReleaseView, readRelease } from './diff/release.js';
+import { OcellusError, redactSecrets } from './errors.js';
 import { manifestCapabilities } from './facts/capabilities.js';
 import { parseManifest } from './facts/manifest.js';
 import { codeCapabilities, declaredTools } from './facts/package-facts.js';
@@ -14,6 +15,7 @@ import {
   CAPABILITIES,
   type Capability,
   type DeclaredTool,
+  type Finding,
   type IncompleteMark,
   type PackageContents,
   type PackageNode,
@@ -23,6 +25,7 @@ import type { NpmOptions } from './npm-config.js';
 import { type PackumentOutcome, PackumentStore } from './registry/packument.js';
 import { type RegistryFacts, registryFacts } from './registry/releases.js';
 import { resolveIdealTree } from './resolve/ideal-tree.js';
+import { type LockedProject, resolveLockfile } from './resolve/lockfile.js';
 import { severityRank } from './severity.js';
 import type { ScanSpec } from './targets/spec.js';
 
@@ -38,6 +41,8 @@ export interface ScanRequest {
   checks?: readonly Check[];
   /** Compare every package with the release before it (default true; `--no-diff` turns it off). */
   diff?: boolean;
+  /** name@version of packages to leave out (--changed-only: those the base lockfile already had). */
+  onlyChanged?: ReadonlySet<string>;
   /** The time registry ages are measured from; tests pin it. */
   now?: Date;
   onProgress?: (event: ProgressEvent) => void;
@@ -49,6 +54,8 @@ export interface ScanResult {
   packages: PackageReport[];
   incomplete: IncompleteMark[];
   skippedForPlatform: Array<{ name: string; version: string }>;
+  /** For a project audit: the lockfile read, so reports can point at its entries. */
+  lockfile?: LockedProject['lockfile'];
 }
 
 /** resolve → fetch → facts → checks, for every package in the tree. Returns data; reporting is elsewhere. */
@@ -56,7 +63,24 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const progress = request.onProgress ?? (() => {});
   const checks = request.checks ?? CHECKS;
   progress({ phase: 'resolve' });
-  const tree = await resolveIdealTree(request.specs, request.npmOptions);
+  const project = request.specs.find((spec) => spec.type === 'project');
+  if (project && request.specs.length > 1) {
+    throw new OcellusError('EUSAGE', 'Scan one project folder at a time, without package specs beside it.');
+  }
+  const locked = project?.dir ? await resolveLockfile(project.dir, request.npmOptions) : undefined;
+  const resolved = locked ?? (await resolveIdealTree(request.specs, request.npmOptions));
+  // --changed-only: the packages the change under review added or moved to another version.
+  const tree = request.onlyChanged
+    ? {
+        ...resolved,
+        packages: resolved.packages.filter(
+          (node) => !request.onlyChanged?.has(`${node.name}@${node.version}`),
+        ),
+      }
+    : resolved;
+  const offRegistry = new Map(
+    (locked?.offRegistry ?? []).map((entry) => [`${entry.name}@${entry.version}`, entry]),
+  );
   const packuments = new PackumentStore(request.npmOptions);
   const treeNames = new Set(tree.packages.filter(fromRegistry).map((node) => node.name));
   const checkedAt = request.now ?? new Date();
@@ -69,12 +93,22 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const reports = await Promise.all(
     tree.packages.map((node) =>
       limit(async (): Promise<PackageReport> => {
+        const source = offRegistry.get(`${node.name}@${node.version}`);
+        if (source) {
+          progress({ phase: 'fetch', done: ++fetched, total });
+          progress({ phase: 'analyse', done: ++analysed, total });
+          return offRegistryReport(node, source);
+        }
         const packument = fromRegistry(node) ? packuments.get(node.name) : undefined;
         const outcome = await fetchPackage(node, request.npmOptions, request.limits);
         if (!outcome.ok) {
           progress({ phase: 'fetch', done: ++fetched, total });
           progress({ phase: 'analyse', done: ++analysed, total });
-          return incompleteReport(node, outcome.code, outcome.reason);
+          const report = incompleteReport(node, outcome.code, outcome.reason);
+          // The lockfile pins these bytes: a registry serving others is an attack or a broken mirror.
+          if (locked && outcome.code === 'EINTEGRITY')
+            report.findings.push(integrityFinding(node, locked.lockfile.name));
+          return report;
         }
         const history = await readHistory(node, outcome.contents, packument, {
           packuments,
@@ -93,12 +127,49 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   );
   const incomplete = reports.flatMap((report) => (report.incomplete ? [report.incomplete] : []));
   return {
-    target: request.specs.map((spec) => spec.raw).join(' '),
+    target: locked
+      ? `${locked.roots[0]} (${locked.lockfile.name})`
+      : request.specs.map((spec) => spec.raw).join(' '),
     roots: tree.roots,
     packages: reports,
     incomplete,
     skippedForPlatform: tree.skippedForPlatform,
+    ...(locked ? { lockfile: locked.lockfile } : {}),
   };
+}
+
+function integrityFinding(node: PackageNode, lockfile: string): Finding {
+  return {
+    checkId: 'lockfile-integrity',
+    severity: 'critical',
+    title: 'Tarball does not match the lockfile',
+    message: `The registry serves ${node.name}@${node.version} with different bytes than ${lockfile} recorded (${node.integrity ?? 'no integrity'}): the package was replaced after it was locked, or the registry or a mirror is compromised.`,
+    location: { file: lockfile },
+    confidence: 'high',
+  };
+}
+
+/** Git, remote-tarball and local-path dependencies bypass the registry: named, and never passed unread. */
+function offRegistryReport(node: PackageNode, source: LockedProject['offRegistry'][number]): PackageReport {
+  const what = {
+    git: 'a git repository',
+    remote: 'a tarball URL outside the registry',
+    file: 'a local path',
+  }[source.kind];
+  const report = incompleteReport(
+    node,
+    'EOFFREGISTRY',
+    `installed from ${what} (${redactSecrets(source.resolved)}), which Ocellus does not fetch: review it by hand`,
+  );
+  report.findings.push({
+    checkId: 'lockfile-source',
+    severity: source.kind === 'file' ? 'low' : 'medium',
+    title: 'Dependency bypasses the registry',
+    message: `${node.name}@${node.version} is installed from ${what}: no registry integrity, metadata or version history applies to it.`,
+    evidence: excerpt(redactSecrets(source.resolved)),
+    confidence: 'high',
+  });
+  return report;
 }
 
 const fromRegistry = (node: PackageNode) => !(node.resolved?.startsWith('file:') ?? false);

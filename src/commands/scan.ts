@@ -1,4 +1,8 @@
-import { writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
 import { ExitCode, OcellusError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { loadNpmOptions } from '../npm-config.js';
@@ -6,6 +10,7 @@ import { applyPolicy, loadBaseline, loadPolicy } from '../policy/policy.js';
 import { createProgress } from '../progress.js';
 import { buildReport } from '../report/build.js';
 import { type ReportFormat, renderReport } from '../report/render.js';
+import { LOCKFILES, lockedVersions, lockfileLines } from '../resolve/lockfile.js';
 import { scan } from '../scan.js';
 import type { FailOn } from '../score.js';
 import { closestName } from '../suggest.js';
@@ -19,6 +24,8 @@ export interface ScanCommandOptions {
   policy?: string;
   /** A previous JSON report: only findings not in it fail. */
   baseline?: string;
+  /** --changed-only --base <git-ref or lockfile>: scan only packages the base lockfile did not have. */
+  changedSince?: string;
   registry?: string;
   concurrency: number;
   allowIncomplete: boolean;
@@ -51,8 +58,10 @@ export async function runScanCommand(
   const progress = createProgress(io.stderr);
   let result: Awaited<ReturnType<typeof scan>>;
   try {
+    const onlyChanged = options.changedSince ? await baseVersions(specs, options.changedSince) : undefined;
     result = await scan({
       specs,
+      ...(onlyChanged ? { onlyChanged } : {}),
       npmOptions,
       limits: DEFAULT_LIMITS,
       concurrency: options.concurrency,
@@ -79,7 +88,21 @@ export async function runScanCommand(
       suppressed: applied.suppressed,
     },
   );
-  const text = renderReport(report, options.format, { color: options.color });
+  const lockfile = result.lockfile;
+  const lines = lockfile ? lockfileLines(lockfile.text) : undefined;
+  const text = renderReport(report, options.format, {
+    color: options.color,
+    ...(lockfile && lines
+      ? {
+          locate: (pkg: { name: string; version: string }) => ({
+            uri: relative(io.cwd, lockfile.path).split(sep).join('/'),
+            ...(lines.has(`${pkg.name}@${pkg.version}`)
+              ? { line: lines.get(`${pkg.name}@${pkg.version}`) }
+              : {}),
+          }),
+        }
+      : {}),
+  });
   if (options.output) await writeFile(options.output, text);
   else io.stdout.write(text);
   if (judgement.exitCode === ExitCode.incomplete) {
@@ -92,6 +115,40 @@ export async function runScanCommand(
     );
   }
   return judgement.exitCode;
+}
+
+/**
+ * The name@version set of the lockfile the change started from: a lockfile path, or a git ref whose copy of the
+ * project's lockfile is read with `git show`.
+ */
+async function baseVersions(specs: ScanSpec[], base: string): Promise<Set<string>> {
+  const project = specs.find((spec) => spec.type === 'project');
+  if (!project?.dir)
+    throw new OcellusError(
+      'EUSAGE',
+      '--changed-only needs a project folder to scan (ocellus scan . --changed-only --base main).',
+    );
+  const asFile = resolve(project.dir, base);
+  let text: string | undefined = existsSync(asFile) ? await readFile(asFile, 'utf8') : undefined;
+  if (text === undefined) {
+    for (const name of LOCKFILES) {
+      if (!existsSync(join(project.dir, name))) continue;
+      try {
+        const { stdout } = await promisify(execFile)('git', ['show', `${base}:./${name}`], {
+          cwd: project.dir,
+          maxBuffer: 256 * 1024 * 1024,
+        });
+        text = stdout;
+      } catch (error) {
+        const message =
+          (error as { stderr?: string }).stderr?.trim().split('\n')[0] ?? (error as Error).message;
+        throw new OcellusError('EUSAGE', `Cannot read ${name} at ${base}: ${message}`);
+      }
+      break;
+    }
+  }
+  if (text === undefined) throw new OcellusError('EUSAGE', `No lockfile to compare with at ${base}.`);
+  return lockedVersions(text);
 }
 
 function withSuggestion(error: unknown, specs: ScanSpec[]): unknown {

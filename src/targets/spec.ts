@@ -9,9 +9,11 @@ export interface ScanSpec {
   raw: string;
   /** Name when the spec names one (a local tarball's name is known only after reading it). */
   name: string | undefined;
-  type: 'version' | 'range' | 'tag' | 'file';
+  type: 'version' | 'range' | 'tag' | 'file' | 'project';
   /** What Arborist is asked to add: `name@range`, or `file:/abs/path.tgz`. */
   arboristSpec: string;
+  /** For a project audit: the folder holding the lockfile. */
+  dir?: string;
 }
 
 const SUPPORTED = new Set(['version', 'range', 'tag', 'file']);
@@ -26,12 +28,16 @@ export function parseScanSpec(raw: string, cwd: string): ScanSpec {
       hint: 'Use a package name, name@version, name@range, @scope/name@tag, or a path to a .tgz file.',
     });
   }
+  if (parsed.type === 'directory') {
+    const dir = resolve(cwd, parsed.fetchSpec ?? raw);
+    return { raw, name: undefined, type: 'project', arboristSpec: '', dir };
+  }
   if (!SUPPORTED.has(parsed.type)) {
     throw new OcellusError(
       'EBADSPEC',
       `"${raw}" is a ${parsed.type} spec, which ocellus scan does not support.`,
       {
-        hint: 'Use a package name, name@version, name@range, @scope/name@tag, or a path to a .tgz file.',
+        hint: 'Use a package name, name@version, name@range, @scope/name@tag, a path to a .tgz file, or a project folder.',
       },
     );
   }

@@ -1,0 +1,152 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Arborist from '@npmcli/arborist';
+import { describe, expect, inject, it } from 'vitest';
+import type { Report } from '../../src/report/build.js';
+import { isolatedHome, runCli } from './cli.js';
+
+const registry = inject('registryUrl');
+const fixture = new URL('../../fixtures/projects/monorepo/', import.meta.url).pathname;
+const home = isolatedHome();
+
+/** What `npm install --package-lock-only --ignore-scripts` writes: a lockfile, and nothing installed. */
+async function lock(dir: string): Promise<void> {
+  await new Arborist({
+    path: dir,
+    registry,
+    packageLockOnly: true,
+    ignoreScripts: true,
+    cache: home.cache,
+  }).reify();
+}
+
+/** The fixture monorepo, locked against the test registry and committed to a fresh git repository. */
+async function monorepo(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ocellus-mono-'));
+  cpSync(fixture, dir, { recursive: true });
+  await lock(dir);
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=ci@example.invalid', '-c', 'user.name=ci', ...args], { cwd: dir });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'base');
+  return dir;
+}
+const scanProject = (cwd: string, ...args: string[]) =>
+  runCli(['scan', '.', '--registry', registry, ...args], { cwd, home });
+
+describe('project audits from the lockfile', () => {
+  it('a monorepo with a malicious transitive dependency fails, and the path names the workspace', async () => {
+    const dir = await monorepo();
+    const result = await scanProject(dir, '--format', 'json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.target).toBe('acme-monorepo (package-lock.json)');
+    const collector = report.packages.find((pkg) => pkg.name === 'data-collector');
+    expect(collector?.paths[0]).toEqual([
+      'acme-monorepo',
+      '@acme-app/tools',
+      'docs-mcp-server',
+      'docs-helper',
+      'markdown-parser-lite',
+      'data-collector',
+    ]);
+    expect(collector?.findings[0]).toMatchObject({ checkId: 'install-scripts', severity: 'critical' });
+    // Dev dependencies and every workspace's tree are audited.
+    expect(report.packages.map((pkg) => pkg.name)).toEqual(
+      expect.arrayContaining(['tiny-units', 'weather-mcp-server']),
+    );
+  });
+
+  it('SARIF points at the offending entry of package-lock.json', async () => {
+    const dir = await monorepo();
+    const result = await scanProject(dir, '--format', 'sarif');
+    const log = JSON.parse(result.stdout);
+    const [hit] = log.runs[0].results.filter(
+      (r: { properties: { package: string } }) => r.properties.package === 'data-collector',
+    );
+    const line =
+      readFileSync(join(dir, 'package-lock.json'), 'utf8')
+        .split('\n')
+        .findIndex((text) => text.includes('"node_modules/data-collector"')) + 1;
+    expect(hit.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'package-lock.json' },
+      region: { startLine: line },
+    });
+  });
+
+  it('an ignore with a reason turns it green; the same ignore expired turns it red again', async () => {
+    const dir = await monorepo();
+    const ignore = (expires?: string) =>
+      writeFileSync(
+        join(dir, '.ocellus.json'),
+        JSON.stringify({
+          ignore: [
+            {
+              check: 'install-scripts',
+              package: 'data-collector',
+              reason: 'sandboxed in CI, SEC-42',
+              ...(expires ? { expires } : {}),
+            },
+          ],
+        }),
+      );
+    ignore();
+    expect((await scanProject(dir)).code).toBe(0);
+    ignore('2026-01-01');
+    const expired = await scanProject(dir);
+    expect(expired.code).toBe(1);
+    expect(expired.stdout).toContain('expired on 2026-01-01');
+  });
+
+  it('--changed-only scans only the packages a lockfile change added', async () => {
+    const dir = await monorepo();
+    const web = join(dir, 'packages', 'web', 'package.json');
+    const manifest = JSON.parse(readFileSync(web, 'utf8'));
+    manifest.dependencies['git-shortcuts'] = '^1.0.0';
+    writeFileSync(web, JSON.stringify(manifest, null, 2));
+    await lock(dir);
+    const result = await scanProject(dir, '--changed-only', '--base', 'HEAD', '--format', 'json');
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.packages.map((pkg) => `${pkg.name}@${pkg.version}`)).toEqual(['git-shortcuts@1.2.0']);
+    expect(report.packages[0]?.paths[0]).toEqual(['acme-monorepo', '@acme-app/web', 'git-shortcuts']);
+    expect(result.code).toBe(1);
+    // Nothing changed: nothing to scan, and that is a pass.
+    execFileSync(
+      'git',
+      ['-c', 'user.email=ci@example.invalid', '-c', 'user.name=ci', 'commit', '-qam', 'add'],
+      { cwd: dir },
+    );
+    const none = await scanProject(dir, '--changed-only', '--base', 'HEAD', '--format', 'json');
+    expect(JSON.parse(none.stdout).summary.packages).toBe(0);
+    expect(none.code).toBe(0);
+  });
+
+  it('a tarball that does not match the lockfile integrity is a critical finding', async () => {
+    const dir = await monorepo();
+    const path = join(dir, 'package-lock.json');
+    const lockfile = JSON.parse(readFileSync(path, 'utf8'));
+    lockfile.packages['node_modules/tiny-units'].integrity =
+      `sha512-${Buffer.alloc(64, 7).toString('base64')}`;
+    writeFileSync(path, JSON.stringify(lockfile, null, 2));
+    const result = await scanProject(dir, '--format', 'json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report.packages.find((pkg) => pkg.name === 'tiny-units')?.findings).toEqual([
+      expect.objectContaining({ checkId: 'lockfile-integrity', severity: 'critical' }),
+    ]);
+    expect(report.summary.incomplete.map((mark) => mark.name)).toContain('tiny-units');
+  });
+
+  it('a folder without an npm lockfile is a usage error that says how to make one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocellus-nolock-'));
+    writeFileSync(join(dir, 'package.json'), '{"name":"x","version":"1.0.0"}');
+    writeFileSync(join(dir, 'yarn.lock'), '');
+    const result = await scanProject(dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('has a yarn.lock');
+    expect(result.stderr).toContain('npm install --package-lock-only');
+  });
+});
