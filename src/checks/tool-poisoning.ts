@@ -81,7 +81,7 @@ reason come with the policy file.`,
         if (text.value.length < 20 || seen.has(text.value)) continue;
         // Prose the model reads is written in words; code-page tables and translations are not instructions.
         if ((text.value.match(/[A-Za-z]{2,}/g)?.length ?? 0) < 4) continue;
-        const hits = SIGNALS.filter((signal) => signal.pattern.test(text.value));
+        const hits = signalsIn(text.value);
         // Zero-width and bidi characters belong in Persian or emoji text; in English prose they hide something.
         const hiddenMarks = ZERO_WIDTH.test(text.value) && !NON_LATIN_LETTER.test(text.value);
         if (hits.length === 0 && !hiddenMarks) continue;
@@ -127,9 +127,19 @@ export function revealHidden(text: string): string {
 
 const LONG_DESCRIPTION = 4_000;
 
+/**
+ * The signals a text carries. "Put the content in the text field" is ordinary tool guidance; it is an
+ * instruction to smuggle only when the same text names a file or secret to put there.
+ */
+function signalsIn(text: string): typeof SIGNALS {
+  return SIGNALS.filter(
+    (signal) => signal.pattern.test(text) && (signal.id !== 'smuggle-argument' || namesSecrets(text)),
+  );
+}
+
 /** The instruction signals a text carries, by label: what makes a description address the model. */
 export function instructionSignals(text: string): string[] {
-  const labels = SIGNALS.filter((signal) => signal.pattern.test(text)).map((signal) => signal.label);
+  const labels = signalsIn(text).map((signal) => signal.label);
   if (ZERO_WIDTH.test(text) && !NON_LATIN_LETTER.test(text))
     labels.push('zero-width or direction characters');
   return labels;

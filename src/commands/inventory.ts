@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { describeTechnique } from '../checks/typosquat.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, errorMessage } from '../errors.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { readInventory } from '../mcp/inventory.js';
 import type { ConfiguredServer } from '../mcp/servers.js';
@@ -56,7 +56,9 @@ export async function runInventoryCommand(options: InventoryCommandOptions, io: 
       ...(suspect ? { lookalike: `${suspect.target} (${describeTechnique(suspect)})` } : {}),
     };
   });
-  let exitCode: number = ExitCode.ok;
+  // As for scan: a blocked server answers "do not run it" even when another could not be read.
+  let blocked = false;
+  let incomplete = false;
   if (options.scan) {
     const npmOptions = await loadNpmOptions({
       cwd: io.cwd,
@@ -73,13 +75,12 @@ export async function runInventoryCommand(options: InventoryCommandOptions, io: 
       if (!result) continue;
       if ('error' in result) {
         entry.notScanned = result.error;
-        exitCode = Math.max(exitCode, ExitCode.incomplete);
+        incomplete = true;
         continue;
       }
       entry.scan = result;
-      if (result.verdict === 'block')
-        exitCode = exitCode === ExitCode.incomplete ? exitCode : ExitCode.findings;
-      else if (result.incomplete > 0) exitCode = ExitCode.incomplete;
+      if (result.verdict === 'block') blocked = true;
+      if (result.incomplete > 0) incomplete = true;
     }
   }
   const unreadable = inventory.configs.filter((config) => config.error);
@@ -89,7 +90,7 @@ export async function runInventoryCommand(options: InventoryCommandOptions, io: 
         .map((config) => `  ${config.path}: ${config.error}`)
         .join('\n')}\n`,
     );
-    if (exitCode === ExitCode.ok) exitCode = ExitCode.incomplete;
+    incomplete = true;
   }
   if (options.format === 'json') {
     io.stdout.write(
@@ -98,7 +99,7 @@ export async function runInventoryCommand(options: InventoryCommandOptions, io: 
   } else {
     io.stdout.write(renderInventory(inventory.configs, entries, home, options.scan));
   }
-  return exitCode;
+  return blocked ? ExitCode.findings : incomplete ? ExitCode.incomplete : ExitCode.ok;
 }
 
 async function scanServer(
@@ -143,7 +144,7 @@ async function scanServer(
         : {}),
     };
   } catch (error) {
-    return { error: `scan failed: ${(error as Error).message.split('\n')[0]}` };
+    return { error: `scan failed: ${errorMessage(error).split('\n')[0]}` };
   }
 }
 

@@ -21,6 +21,8 @@ export interface CodeFacts {
 /** A package file consulted while computing another file's facts, or null bytes for a path that was absent. */
 export interface FileProbe {
   path: string;
+  /** The file is in the package (it may still have no bytes: over the size limit). */
+  present: boolean;
   bytes: Uint8Array | null;
 }
 
@@ -119,9 +121,10 @@ function reusableFacts(
     const facts = byPath.get(path);
     const inputs = reuse.code.inputs.get(path);
     if (!facts || !inputs || !sameBytes(reuse.contents.files.get(path)?.bytes, bytes)) return undefined;
-    const unchanged = inputs.every((probe) =>
-      sameBytes(contents.files.get(probe.path)?.bytes ?? null, probe.bytes),
-    );
+    const unchanged = inputs.every((probe) => {
+      const file = contents.files.get(probe.path);
+      return (file !== undefined) === probe.present && sameBytes(file?.bytes ?? null, probe.bytes);
+    });
     return unchanged ? { facts, inputs } : undefined;
   };
 }
@@ -199,7 +202,7 @@ function packageModuleConstants(
       const base = posix.normalize(posix.join(posix.dirname(from), specifier));
       for (const candidate of RESOLVE_SUFFIXES.map((suffix) => base + suffix)) {
         const file = contents.files.get(candidate);
-        probes.push({ path: candidate, bytes: file?.bytes ?? null });
+        probes.push({ path: candidate, present: file !== undefined, bytes: file?.bytes ?? null });
         if (!file) continue;
         const value = load(candidate);
         probes.push(...(loadProbes.get(candidate) ?? []));

@@ -1,10 +1,10 @@
-import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
+import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { offsetToLineColumn } from '../facts/manifest.js';
 import type { ConfigLocation, ServerShape } from './clients.js';
 import { type NpmLaunch, readLaunch } from './launch.js';
-import { redactArgs, redactUrl } from './redact.js';
+import { redactArgs, redactText, redactUrl } from './redact.js';
 
 /** One MCP server as a client is configured to start it. Secrets are gone: env and header values are never kept. */
 export interface ConfiguredServer {
@@ -63,7 +63,7 @@ function parseDocument(text: string, format: ConfigLocation['format']): unknown 
   }
   // Clients accept comments and trailing commas (VS Code, Zed) or tolerate them; read them all the same way.
   const errors: ParseError[] = [];
-  const value = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const [first] = errors;
   if (first) {
     const at = offsetToLineColumn(text, first.offset);
@@ -144,7 +144,7 @@ function normalize(
     args: redactArgs(args),
     env,
     headers,
-    ...(command ? { command } : {}),
+    ...(command ? { command: redactText(command) } : {}),
     ...(url ? { url: redactUrl(url) } : {}),
     ...(entry.disabled === true || entry.enabled === false ? { disabled: true } : {}),
   };
@@ -153,8 +153,9 @@ function normalize(
     return server;
   }
   const launch = readLaunch(command, args);
+  // Reasons quote the spec or command, which may carry a token (git+https://token@…).
   if ('npm' in launch) server.npm = launch.npm;
-  else server.notScanned = launch.reason;
+  else server.notScanned = redactText(launch.reason);
   return server;
 }
 

@@ -27,7 +27,12 @@ export const APPROVALS_FILE = 'ocellus-approvals.json';
 export function toolsHash(tools: readonly Pick<DeclaredTool, 'kind' | 'name' | 'description'>[]): string {
   const canonical = tools
     .map((tool) => [tool.kind, tool.name, tool.description])
-    .sort((a, b) => `${a[0]}\u0000${a[1]}`.localeCompare(`${b[0]}\u0000${b[1]}`));
+    .sort((a, b) => {
+      // Code-unit order, not the locale's: the hash must be the same on every machine.
+      const left = `${a[0]}\u0000${a[1]}`;
+      const right = `${b[0]}\u0000${b[1]}`;
+      return left < right ? -1 : left > right ? 1 : 0;
+    });
   return `sha256-${createHash('sha256').update(JSON.stringify(canonical)).digest('base64')}`;
 }
 
@@ -68,7 +73,10 @@ function isApproval(value: unknown): value is Approval {
 
 /** Writes through a temporary file and a rename, so an interrupted write never leaves half a file. */
 export async function writeApprovals(path: string, file: ApprovalsFile): Promise<void> {
-  const sorted = { ...file, approvals: [...file.approvals].sort((a, b) => a.name.localeCompare(b.name)) };
+  const sorted = {
+    ...file,
+    approvals: [...file.approvals].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  };
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, `${JSON.stringify(sorted, null, 2)}\n`);
   await rename(temporary, path);

@@ -100,3 +100,40 @@ describe('serversInConfig', () => {
     expect(serversInConfig('', at('mcpServers'))).toEqual([]);
   });
 });
+
+describe('hostile configs', () => {
+  it('a server named __proto__ is listed, not swallowed as a prototype', () => {
+    const servers = serversInConfig(
+      '{ "mcpServers": { "__proto__": { "command": "npx", "args": ["evil-mcp"] } } }',
+      at('mcpServers', 'json'),
+    );
+    expect(servers.map((server) => [server.name, server.npm?.name])).toEqual([['__proto__', 'evil-mcp']]);
+  });
+
+  it('tokens in commands, specs and headers never reach the output', () => {
+    const servers = serversInConfig(
+      JSON.stringify({
+        mcpServers: {
+          git: {
+            command: 'npx',
+            args: ['-y', 'git+https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/o/r.git'],
+          },
+          inline: { command: 'npx -y some-mcp --api-key sk-live-abcdefghijklmnop' },
+          remote: {
+            command: 'npx',
+            args: [
+              'mcp-remote',
+              'https://x.example/mcp',
+              '--header',
+              'Authorization: Bearer abcdefghijklmnop',
+            ],
+          },
+        },
+      }),
+      at('mcpServers', 'json'),
+    );
+    const printed = JSON.stringify(servers);
+    expect(printed).not.toMatch(/ghp_abcdef|sk-live-abcdef|Bearer abcdef/);
+    expect(servers[2]?.args).toContain('Authorization: <redacted>');
+  });
+});
