@@ -265,6 +265,11 @@ export function analysePackage(
       code: release.code,
     });
     if (readPrevious.ok) previous = readPrevious.release;
+    // Without the previous release the diff cannot run: say so rather than pass the package as compared.
+    else
+      failures.push(
+        `the previous release ${history.previous.version} could not be read for the version diff: ${readPrevious.reason}`,
+      );
   }
   const ctx: CheckContext = {
     name: node.name,

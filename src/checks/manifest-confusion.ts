@@ -26,9 +26,9 @@ of the package is not what lands on disk (medium). npm's own normalisations are 
     };
     const findings: FindingDraft[] = [];
     const gypImplied = ctx.contents.files.has('binding.gyp');
-    for (const hook of INSTALL_HOOKS) {
-      const inTarball = tarball.scripts[hook]?.trim();
-      const inRegistry = registry.scripts[hook]?.trim();
+    for (const hook of registry.scripts ? INSTALL_HOOKS : []) {
+      const inTarball = tarball.scripts?.[hook]?.trim();
+      const inRegistry = registry.scripts?.[hook]?.trim();
       if (inTarball === inRegistry) continue;
       if (!inTarball && hook === 'install' && gypImplied && inRegistry === 'node-gyp rebuild') continue;
       if (inTarball) {
@@ -50,7 +50,9 @@ of the package is not what lands on disk (medium). npm's own normalisations are 
         });
       }
     }
-    const dependencyChanges = differences(tarball.dependencies, registry.dependencies);
+    const dependencyChanges = registry.dependencies
+      ? differences(tarball.dependencies ?? {}, registry.dependencies)
+      : [];
     if (dependencyChanges.length > 0) {
       findings.push({
         severity: 'medium',
@@ -60,7 +62,11 @@ of the package is not what lands on disk (medium). npm's own normalisations are 
         confidence: 'high',
       });
     }
-    const binChanges = differences(normalizeBin(ctx.manifest.bin, ctx.name), registry.bin);
+    // npm expands directories.bin into bin entries when it publishes; only an explicit bin is compared.
+    const binChanges =
+      ctx.manifest.directories === undefined
+        ? differences(normalizeBin(ctx.manifest.bin, ctx.name), registry.bin ?? {})
+        : [];
     if (binChanges.length > 0) {
       findings.push({
         severity: 'medium',

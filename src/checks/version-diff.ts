@@ -13,7 +13,8 @@ dependency itself is brand new; new capabilities (network, programs, env, files,
 patch release starts both talking to the network and reading secrets; new network destinations that are not the
 package's own; new binaries or minified code; a size jump in a patch release; build output that changed while its
 source did not. Findings of the other checks that are new in this release say so and quote the added line.
-Major releases (and 0.x minors) are expected to change a lot, so the same change weighs one level less there.
+Major releases (and 0.x minors) are expected to change a lot, so new capabilities, binaries and rebuilt output
+weigh one level less there; install scripts, brand-new dependencies, raw-IP destinations and rug pulls do not.
 Turn it off with --no-diff; review a pair of versions with \`ocellus diff <name> <from> <to>\`.`,
   defaultSeverity: 'high',
   run(ctx) {

@@ -90,7 +90,11 @@ function toolDelta({ previous, next }: DeltaInput): FindingDraft[] {
 
 type Kind = ReturnType<typeof releaseKind>;
 
-/** A breaking release is expected to change a lot: the same change weighs less there. */
+/**
+ * A breaking release is expected to change a lot: new capabilities, binaries and rebuilt output weigh less
+ * there. Install scripts, brand-new dependencies and raw-IP destinations are not damped: an attacker chooses
+ * the version number.
+ */
 function damp(severity: Severity, kind: Kind): Severity {
   if (kind !== 'major' || !atLeast(severity, 'medium')) return severity;
   return severity === 'critical' ? 'high' : severity === 'high' ? 'medium' : 'low';
@@ -128,7 +132,8 @@ function installScriptDelta({ previous, next }: DeltaInput, kind: Kind): Finding
       // Any new install-time code deserves a look; a native build is the one everyday reason to add one.
       const base: Severity = atLeast(grade.severity, 'high') ? 'critical' : grade.native ? 'medium' : 'high';
       findings.push({
-        severity: damp(base, kind),
+        // Not damped in a major: publishing 2.0.0 must not be how an install-time payload gets a discount.
+        severity: base,
         title: 'Install script added',
         message: `${next.version} adds a ${hook} script that runs on every install; ${previous.version} had none.`,
         location: scriptLocation(next, hook),
@@ -141,7 +146,7 @@ function installScriptDelta({ previous, next }: DeltaInput, kind: Kind): Finding
     const oldGrade = gradeInstallScript(old);
     const worse = severityRank(grade.severity) > severityRank(oldGrade.severity);
     findings.push({
-      severity: worse ? damp(atLeast(grade.severity, 'high') ? 'high' : 'medium', kind) : 'low',
+      severity: worse ? (atLeast(grade.severity, 'high') ? 'high' : 'medium') : 'low',
       title: 'Install script changed',
       message: `${next.version} changes its ${hook} script${worse ? ' to something riskier' : ''}; ${previous.version} ran "${excerpt(old, 80)}".`,
       location: scriptLocation(next, hook),
@@ -182,7 +187,7 @@ function dependencyDelta(input: DeltaInput, kind: Kind): FindingDraft[] {
         ? (locateKey(text, name, 'dependencies') ?? locateKey(text, name, 'optionalDependencies'))
         : undefined;
       findings.push({
-        severity: damp('high', kind),
+        severity: 'high',
         title: 'Brand-new dependency added',
         message: `${next.version} adds a dependency on ${name}, a package first published ${describeDays(age)} before this release (${record?.versionCount ?? '?'} version(s)); ${previous.version} did not depend on it.`,
         location: { file: 'package.json', ...(at ? { line: at.line, column: at.column } : {}) },
@@ -331,7 +336,7 @@ function endpointDelta({ previous, next }: DeltaInput, kind: Kind): FindingDraft
       continue;
     }
     findings.push({
-      severity: damp(use.ip ? 'high' : 'medium', kind),
+      severity: use.ip ? 'high' : damp('medium', kind),
       title: 'New network destination',
       message: `${next.version} ${use.called ? 'sends requests to' : 'names'} ${use.ip ? 'the IP address ' : ''}${use.host} (${use.file}:${use.line}), a host that is not the package's own; ${previous.version} never named it.`,
       location: { file: use.file, line: use.line, column: use.column },

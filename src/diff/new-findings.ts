@@ -14,7 +14,8 @@ interface Side {
 /** Identity of a finding across versions: lines move between releases, the code they quote does not. */
 function findingKey(finding: Finding): string {
   const what = finding.evidence ?? finding.message.replace(/\d+(?:\.\d+)*/g, '#');
-  return `${finding.checkId}\u0000${finding.title}\u0000${what.replace(/\s+/g, ' ').trim()}`;
+  // The file counts: the same call moving from a test file into index.js is news.
+  return `${finding.checkId}\u0000${finding.title}\u0000${finding.location?.file ?? ''}\u0000${what.replace(/\s+/g, ' ').trim()}`;
 }
 
 /**
@@ -27,10 +28,19 @@ export function markNewFindings(
   next: Side,
   previous: Side,
 ): Finding[] {
-  const before = new Set(previousFindings.map(findingKey));
+  // A multiset: two identical findings where the previous release had one means one is new.
+  const before = new Map<string, number>();
+  for (const finding of previousFindings)
+    before.set(findingKey(finding), (before.get(findingKey(finding)) ?? 0) + 1);
   const added: Finding[] = [];
   for (const finding of findings) {
-    if (NOT_CODE.has(finding.checkId) || before.has(findingKey(finding))) continue;
+    if (NOT_CODE.has(finding.checkId)) continue;
+    const key = findingKey(finding);
+    const left = before.get(key) ?? 0;
+    if (left > 0) {
+      before.set(key, left - 1);
+      continue;
+    }
     const quote = addedLine(finding, next, previous);
     finding.message = quote
       ? `${finding.message} New in ${next.version}: it added \`${quote.text}\` (${quote.file}:${quote.line}); ${previous.version} did not have this.`

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import pacote from 'pacote';
 import semver from 'semver';
 import { errorMessage, npmErrorCode } from '../errors.js';
@@ -6,9 +7,10 @@ import type { NpmOptions } from '../npm-config.js';
 
 /** The parts of one published version's registry manifest the checks compare with the tarball. */
 export interface RegistryManifest {
-  scripts: Record<string, string>;
-  dependencies: Record<string, string>;
-  bin: Record<string, string>;
+  /** Absent when the registry's copy has no such field at all (a trimmed mirror): unknown, not empty. */
+  scripts?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  bin?: Record<string, string>;
   repository?: string;
   description?: string;
 }
@@ -61,7 +63,8 @@ function personName(value: unknown): string | undefined {
 
 /** `bin` as npm links it: a string means one command named after the package. */
 export function normalizeBin(bin: unknown, packageName: string): Record<string, string> {
-  const strip = (path: string) => path.replace(/^(?:\.\/)+/, '');
+  // npm cleans bin paths (`./cli.js`, `bin//x.js`) when it publishes.
+  const strip = (path: string) => posix.normalize(path).replace(/^(?:\.\/)+/, '');
   if (typeof bin === 'string') return { [packageName.replace(/^@[^/]+\//, '')]: strip(bin) };
   const result: Record<string, string> = {};
   for (const [key, path] of Object.entries(stringMap(bin))) result[key] = strip(path);
@@ -75,10 +78,15 @@ export function repositoryUrl(repository: unknown): string | undefined {
 export function registryManifest(manifest: Json, packageName: string): RegistryManifest {
   const repository = repositoryUrl(manifest.repository);
   const description = asString(manifest.description);
+  // A full document (it has `_id`) without scripts has none; an abbreviated one never carries them: unknown.
+  const full = typeof manifest._id === 'string';
+  const has = (key: string) => manifest[key] !== undefined || (full && key !== 'bin');
   return {
-    scripts: stringMap(manifest.scripts),
-    dependencies: { ...stringMap(manifest.optionalDependencies), ...stringMap(manifest.dependencies) },
-    bin: normalizeBin(manifest.bin, packageName),
+    ...(has('scripts') ? { scripts: stringMap(manifest.scripts) } : {}),
+    ...(has('dependencies') || has('optionalDependencies')
+      ? { dependencies: { ...stringMap(manifest.optionalDependencies), ...stringMap(manifest.dependencies) } }
+      : {}),
+    ...(has('bin') ? { bin: normalizeBin(manifest.bin, packageName) } : {}),
     ...(repository ? { repository } : {}),
     ...(description ? { description: description.slice(0, 300) } : {}),
   };

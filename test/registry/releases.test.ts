@@ -142,3 +142,21 @@ describe('releaseKind', () => {
     expect(releaseKind(from, to)).toBe(kind);
   });
 });
+
+describe('registry manifests: missing is unknown, empty is empty', () => {
+  it('a full document without scripts has none; an abbreviated one does not say', () => {
+    const index = indexPackument({
+      name: 'p',
+      versions: {
+        '1.0.0': { _id: 'p@1.0.0', name: 'p', version: '1.0.0', bin: './bin//p.js' },
+        '1.0.1': { name: 'p', version: '1.0.1' },
+      },
+    });
+    expect(index.releases.get('1.0.0')?.manifest).toMatchObject({
+      scripts: {},
+      dependencies: {},
+      bin: { p: 'bin/p.js' },
+    });
+    expect(index.releases.get('1.0.1')?.manifest.scripts).toBeUndefined();
+  });
+});
