@@ -84,6 +84,8 @@ export interface DeclaredTool {
   description: string;
   file: string;
   line: number;
+  /** Computed at run time: what the model reads could not be read statically. */
+  dynamic?: true;
 }
 
 export interface PackageReport {

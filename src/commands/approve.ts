@@ -74,6 +74,12 @@ export async function runApproveCommand(
   };
   file.approvals = [...file.approvals.filter((entry) => entry.name !== root.name), approval];
   await writeApprovals(path, file);
+  const dynamic = tools.filter((tool) => tool.dynamic).map((tool) => tool.name);
+  if (dynamic.length > 0) {
+    io.stderr.write(
+      `ocellus: warning: the description of ${dynamic.join(', ')} is computed at run time; the approval pins the code, not what the model will read.\n`,
+    );
+  }
   io.stdout.write(
     `approved ${root.name}@${root.version} (${tools.length} tool(s), ${root.integrity.slice(0, 20)}…) by ${approvedBy}, in ${path}\n`,
   );

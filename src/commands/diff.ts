@@ -69,7 +69,10 @@ export async function runDiffCommand(
   // The older release reuses the newer one's facts for every file the two share unchanged.
   const previous = readPublished(name, from, fromContents, { contents: toContents, code: next.code });
   const dependencyRecords = new Map<string, DependencyRecord>();
-  const dependencies = (release: ReleaseView) => Object.keys(stringMap(release.manifest.dependencies));
+  const dependencies = (release: ReleaseView) => [
+    ...Object.keys(stringMap(release.manifest.dependencies)),
+    ...Object.keys(stringMap(release.manifest.optionalDependencies)),
+  ];
   const before = new Set(dependencies(previous));
   const declared = dependencies(next).filter((dependency) => !before.has(dependency));
   await Promise.all(
@@ -96,8 +99,12 @@ export async function runDiffCommand(
     ...manifestCapabilities(next.manifest, next.contents),
     ...codeCapabilities(next.code),
   ];
+  // Files either release could not read leave the comparison partial: never a clean delta.
+  for (const release of [previous, next])
+    for (const failure of release.code.failures)
+      failures.push(`${release.version} ${failure.path}: ${failure.reason}`);
   const incomplete = failures.length
-    ? [{ name, version: to, code: 'ECHECK', reason: `checks failed: ${failures.join('; ')}` }]
+    ? [{ name, version: to, code: 'ECHECK', reason: `not everything could be read: ${failures.join('; ')}` }]
     : [];
   const { report, judgement } = buildReport(
     {

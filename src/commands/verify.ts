@@ -53,6 +53,14 @@ export async function runVerifyCommand(options: VerifyCommandOptions, io: Comman
   for (const server of inventory.servers) {
     if (server.npm) checks.push(await verifyServer(server, server.npm, approvals, store, npmOptions));
   }
+  // Not npm packages: nothing to pin or hash here, but never left out of the answer.
+  const unverifiable = inventory.servers
+    .filter((server) => !server.npm)
+    .map((server) => ({
+      client: server.client,
+      server: server.name,
+      reason: server.notScanned ?? 'not an npm package',
+    }));
   const configured = new Set(checks.map((check) => check.package));
   const unused = approvals
     .filter((approval) => !configured.has(approval.name))
@@ -62,7 +70,7 @@ export async function runVerifyCommand(options: VerifyCommandOptions, io: Comman
   const failed = checks.filter((check) => check.error).length + unreadable.length;
   if (options.format === 'json') {
     io.stdout.write(
-      `${JSON.stringify({ schemaVersion: 1, approvalsFile: path, servers: checks, approvedNotConfigured: unused, unreadableConfigs: unreadable }, null, 2)}\n`,
+      `${JSON.stringify({ schemaVersion: 1, approvalsFile: path, servers: checks, notNpm: unverifiable, approvedNotConfigured: unused, unreadableConfigs: unreadable }, null, 2)}\n`,
     );
   } else {
     const lines: string[] = [];
@@ -74,6 +82,8 @@ export async function runVerifyCommand(options: VerifyCommandOptions, io: Comman
       for (const reason of check.drift) lines.push(`    ${reason}`);
       if (check.error) lines.push(`    ${check.error}`);
     }
+    for (const entry of unverifiable)
+      lines.push(`NOT NPM      ${entry.server} (${entry.client}): ${entry.reason}; review it yourself`);
     for (const config of unreadable) lines.push(`NOT READ     ${config.path}: ${config.error}`);
     if (unused.length > 0) lines.push(`approved but not configured: ${unused.join(', ')}`);
     lines.push(

@@ -971,6 +971,14 @@ export class FactExtractor implements ConstantLookup {
   }
 
   /** An argument as checks see it: its constant value, where it comes from, what it references. */
+  private hasProperty(node: EsNode, key: string): boolean {
+    return (node.properties as EsNode[]).some(
+      (property) =>
+        property.type === 'Property' &&
+        ((property.key as EsNode).name ?? (property.key as EsNode).value) === key,
+    );
+  }
+
   /** A constant string property of an object literal, folded (`description: 'Add ' + 'two numbers'`). */
   private constantProperty(node: EsNode | undefined, key: string): string | undefined {
     if (node?.type !== 'ObjectExpression') return undefined;
@@ -1003,12 +1011,16 @@ export class FactExtractor implements ConstantLookup {
         ? 'resource'
         : 'tool';
     let description: string | undefined;
+    let dynamic = false;
     for (const arg of args.slice(1, 4)) {
-      if (arg.type === 'ObjectExpression') description ??= this.constantProperty(arg, 'description');
-      else if (kind !== 'resource' || arg !== args[1]) {
+      if (arg.type === 'ObjectExpression') {
+        description ??= this.constantProperty(arg, 'description');
+        if (description === undefined && this.hasProperty(arg, 'description')) dynamic = true;
+      } else if (kind !== 'resource' || arg !== args[1]) {
         const value = fold(arg, this)?.value;
         // The second argument of `tool()` is its description; a resource's second is its URI.
         if (typeof value === 'string' && arg === args[1]) description ??= value.slice(0, MAX_DESCRIPTION);
+        else if (arg === args[1] && kind === 'tool' && !FUNCTION_TYPES.has(arg.type)) dynamic = true;
       }
     }
     return {
@@ -1016,6 +1028,7 @@ export class FactExtractor implements ConstantLookup {
       name,
       description: description ?? '',
       via: callee.split('.').pop() ?? callee,
+      ...(description === undefined && dynamic ? { dynamic: true as const } : {}),
       ...this.at(node),
     };
   }
@@ -1041,9 +1054,16 @@ export class FactExtractor implements ConstantLookup {
             : undefined;
     if (!kind) return undefined;
     const name = this.constantProperty(node, 'name');
+    if (!name) return undefined;
     const description = this.constantProperty(node, 'description');
-    if (!name || description === undefined) return undefined;
-    return { kind, name, description, via: 'object literal', ...this.at(node) };
+    return {
+      kind,
+      name,
+      description: description ?? '',
+      via: 'object literal',
+      ...(description === undefined ? { dynamic: true as const } : {}),
+      ...this.at(node),
+    };
   }
 
   private describe(node: EsNode, depth: number): ValueFact {

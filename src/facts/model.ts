@@ -86,6 +86,8 @@ export interface ToolFact extends Position {
   description: string;
   /** How it was declared: `server.tool`, `registerTool`, `a tools/list literal`, ... */
   via: string;
+  /** The description is computed at run time (a variable from elsewhere, a call): static analysis cannot read it. */
+  dynamic?: true;
 }
 
 export interface StringFact extends Position {

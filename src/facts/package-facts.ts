@@ -241,6 +241,7 @@ export function declaredTools(facts: CodeFacts): DeclaredTool[] {
         description: tool.description,
         file: file.path,
         line: tool.line,
+        ...(tool.dynamic ? { dynamic: true as const } : {}),
       });
     }
   }

@@ -24,9 +24,11 @@ export interface ApprovalsFile {
 export const APPROVALS_FILE = 'ocellus-approvals.json';
 
 /** Pure: the hash of what the model is told, independent of declaration order and code layout. */
-export function toolsHash(tools: readonly Pick<DeclaredTool, 'kind' | 'name' | 'description'>[]): string {
+export function toolsHash(
+  tools: readonly Pick<DeclaredTool, 'kind' | 'name' | 'description' | 'dynamic'>[],
+): string {
   const canonical = tools
-    .map((tool) => [tool.kind, tool.name, tool.description])
+    .map((tool) => [tool.kind, tool.name, tool.dynamic ? '(computed at run time)' : tool.description])
     .sort((a, b) => {
       // Code-unit order, not the locale's: the hash must be the same on every machine.
       const left = `${a[0]}\u0000${a[1]}`;

@@ -45,6 +45,21 @@ describe('MCP tool declarations', () => {
     ]);
   });
 
+  it('keeps tools whose description is computed at run time, marked as such', () => {
+    const tools = jsFileFacts(
+      'index.js',
+      `import { DESCRIPTIONS } from './descriptions.js';
+       server.tool('add', DESCRIPTIONS.add, {}, handler);
+       server.registerTool('sub', { description: loadText('sub'), inputSchema: {} }, handler);
+       const list = [{ name: 'mul', description: remote.mul, inputSchema: {} }];`,
+    ).tools;
+    expect(tools.map(({ name, description, dynamic }) => ({ name, description, dynamic }))).toEqual([
+      { name: 'add', description: '', dynamic: true },
+      { name: 'sub', description: '', dynamic: true },
+      { name: 'mul', description: '', dynamic: true },
+    ]);
+  });
+
   it('does not mistake other libraries for MCP servers', () => {
     expect(
       toolsOf(`
