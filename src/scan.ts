@@ -100,7 +100,11 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           return offRegistryReport(node, source);
         }
         const packument = fromRegistry(node) ? packuments.get(node.name) : undefined;
-        const outcome = await fetchPackage(node, request.npmOptions, request.limits);
+        const outcome = await fetchPackage(
+          locked && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node,
+          request.npmOptions,
+          request.limits,
+        );
         if (!outcome.ok) {
           progress({ phase: 'fetch', done: ++fetched, total });
           progress({ phase: 'analyse', done: ++analysed, total });
@@ -136,6 +140,21 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     skippedForPlatform: tree.skippedForPlatform,
     ...(locked ? { lockfile: locked.lockfile } : {}),
   };
+}
+
+/**
+ * yarn berry records its own checksums, not npm integrity: such packages are fetched with the integrity the
+ * registry publishes for that exact version (so the bytes are still verified, against the registry's word).
+ */
+async function withRegistryIntegrity(
+  node: PackageNode,
+  packument: Promise<PackumentOutcome>,
+): Promise<PackageNode> {
+  const outcome = await packument;
+  const record = outcome.ok ? outcome.index.releases.get(node.version) : undefined;
+  return record?.integrity
+    ? { ...node, integrity: record.integrity, resolved: node.resolved ?? record.tarball ?? null }
+    : node;
 }
 
 function integrityFinding(node: PackageNode, lockfile: string): Finding {

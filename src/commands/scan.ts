@@ -10,7 +10,7 @@ import { applyPolicy, loadBaseline, loadPolicy } from '../policy/policy.js';
 import { createProgress } from '../progress.js';
 import { buildReport } from '../report/build.js';
 import { type ReportFormat, renderReport } from '../report/render.js';
-import { LOCKFILES, lockedVersions, lockfileLines } from '../resolve/lockfile.js';
+import { LOCKFILES, lockedVersionsOf, lockfileLines } from '../resolve/lockfile.js';
 import { scan } from '../scan.js';
 import type { FailOn } from '../score.js';
 import { closestName } from '../suggest.js';
@@ -89,7 +89,7 @@ export async function runScanCommand(
     },
   );
   const lockfile = result.lockfile;
-  const lines = lockfile ? lockfileLines(lockfile.text) : undefined;
+  const lines = lockfile ? lockfileLines(lockfile.text, lockfile.name) : undefined;
   const text = renderReport(report, options.format, {
     color: options.color,
     ...(lockfile && lines
@@ -130,8 +130,9 @@ async function baseVersions(specs: ScanSpec[], base: string): Promise<Set<string
     );
   const asFile = resolve(project.dir, base);
   let text: string | undefined = existsSync(asFile) ? await readFile(asFile, 'utf8') : undefined;
+  let lockName: string | undefined;
   if (text === undefined) {
-    for (const name of LOCKFILES) {
+    for (const name of [...LOCKFILES, 'yarn.lock', 'pnpm-lock.yaml']) {
       if (!existsSync(join(project.dir, name))) continue;
       try {
         const { stdout } = await promisify(execFile)('git', ['show', `${base}:./${name}`], {
@@ -139,6 +140,7 @@ async function baseVersions(specs: ScanSpec[], base: string): Promise<Set<string
           maxBuffer: 256 * 1024 * 1024,
         });
         text = stdout;
+        lockName = name;
       } catch (error) {
         const message =
           (error as { stderr?: string }).stderr?.trim().split('\n')[0] ?? (error as Error).message;
@@ -148,7 +150,10 @@ async function baseVersions(specs: ScanSpec[], base: string): Promise<Set<string
     }
   }
   if (text === undefined) throw new OcellusError('EUSAGE', `No lockfile to compare with at ${base}.`);
-  return lockedVersions(text);
+  const kind =
+    [...LOCKFILES, 'yarn.lock', 'pnpm-lock.yaml'].find((name) => (lockName ?? asFile).endsWith(name)) ??
+    'package-lock.json';
+  return lockedVersionsOf(kind, text);
 }
 
 function withSuggestion(error: unknown, specs: ScanSpec[]): unknown {

@@ -6,6 +6,15 @@ import type { PackageNode } from '../model.js';
 import type { NpmOptions } from '../npm-config.js';
 import { dependencyPaths, type GraphNode } from './dependency-paths.js';
 import type { ResolvedTree } from './ideal-tree.js';
+import {
+  graphPackages,
+  isRegistryTarball,
+  type LockGraph,
+  pnpmGraph,
+  workspaceManifests,
+  yarnBerryGraph,
+  yarnClassicGraph,
+} from './lockfile-graph.js';
 
 /** The lockfile a project audit reads, in npm's order of precedence. */
 export const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'] as const;
@@ -31,23 +40,7 @@ export async function resolveLockfile(dir: string, npmOptions: NpmOptions): Prom
       break;
     }
   }
-  if (!lockfile) {
-    const other = await Promise.all(
-      ['yarn.lock', 'pnpm-lock.yaml'].map((name) =>
-        readFile(join(dir, name))
-          .then(() => name)
-          .catch(() => undefined),
-      ),
-    );
-    const found = other.find(Boolean);
-    throw new OcellusError(
-      'EUSAGE',
-      found
-        ? `${dir} has a ${found}; Ocellus reads npm lockfiles (package-lock.json, npm-shrinkwrap.json) so far.`
-        : `${dir} has no package-lock.json or npm-shrinkwrap.json to audit.`,
-      { hint: 'Create one without installing anything: npm install --package-lock-only --ignore-scripts' },
-    );
-  }
+  if (!lockfile) return resolveOtherLockfile(dir);
   let tree: Arborist.Node;
   try {
     tree = await new Arborist({ ...npmOptions, path: dir, ignoreScripts: true }).loadVirtual();
@@ -57,6 +50,43 @@ export async function resolveLockfile(dir: string, npmOptions: NpmOptions): Prom
     });
   }
   return { ...collectLocked(tree), lockfile };
+}
+
+/** yarn.lock (classic or berry) or pnpm-lock.yaml, read into the same shape as an npm lockfile. */
+async function resolveOtherLockfile(dir: string): Promise<LockedProject> {
+  for (const name of ['yarn.lock', 'pnpm-lock.yaml']) {
+    const path = join(dir, name);
+    const text = await readFile(path, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    const manifests = await workspaceManifests(dir);
+    const projectName = manifests[0]?.name ?? 'project';
+    let graph: LockGraph;
+    try {
+      graph =
+        name === 'pnpm-lock.yaml'
+          ? pnpmGraph(text, new Map(manifests.map((entry) => [entry.path, entry.name])))
+          : /^__metadata:/m.test(text)
+            ? yarnBerryGraph(text)
+            : yarnClassicGraph(text, manifests);
+    } catch (error) {
+      throw new OcellusError('EUSAGE', `Cannot read ${path}: ${errorMessage(error)}`, { cause: error });
+    }
+    const { packages, roots } = graphPackages(graph, projectName);
+    const offRegistry: LockedProject['offRegistry'] = [];
+    for (const node of packages) {
+      const kind = sourceKind(node.resolved);
+      if (kind && node.resolved)
+        offRegistry.push({ name: node.name, version: node.version, resolved: node.resolved, kind });
+    }
+    return { roots, packages, skippedForPlatform: [], offRegistry, lockfile: { path, name, text } };
+  }
+  throw new OcellusError(
+    'EUSAGE',
+    `${dir} has no lockfile to audit (package-lock.json, npm-shrinkwrap.json, yarn.lock or pnpm-lock.yaml).`,
+    {
+      hint: 'Create one without installing anything: npm install --package-lock-only --ignore-scripts',
+    },
+  );
 }
 
 type Node = Arborist.Node;
@@ -114,7 +144,7 @@ function sourceKind(resolved: string | null): 'git' | 'remote' | 'file' | undefi
   if (/^git\+|^git:|^github:|\.git(?:#|$)/.test(resolved)) return 'git';
   if (resolved.startsWith('file:')) return 'file';
   // A registry tarball URL ends in /-/<name>-<version>.tgz; anything else fetched over http is a remote tarball.
-  if (/^https?:/.test(resolved) && !/\/-\/[^/]+\.tgz$/.test(resolved)) return 'remote';
+  if (/^https?:/.test(resolved) && !isRegistryTarball(resolved)) return 'remote';
   return undefined;
 }
 
@@ -151,8 +181,56 @@ export function lockedVersions(text: string): Set<string> {
   return found;
 }
 
-/** Pure: the line of each package's entry in an npm lockfile, for SARIF results that point at it. */
-export function lockfileLines(text: string): Map<string, number> {
+/** Pure: every name@version any supported lockfile records (by its file name), for --changed-only. */
+export function lockedVersionsOf(name: string, text: string): Set<string> {
+  if (name === 'yarn.lock') {
+    const graph = /^__metadata:/m.test(text) ? yarnBerryGraph(text) : yarnClassicGraph(text, []);
+    return new Set(graph.entries.keys());
+  }
+  if (name === 'pnpm-lock.yaml') return new Set(pnpmGraph(text, new Map()).entries.keys());
+  return lockedVersions(text);
+}
+
+/** Pure: the line of each name@version's entry in any supported lockfile, for SARIF results that point at it. */
+export function lockfileLines(text: string, name = 'package-lock.json'): Map<string, number> {
+  if (name === 'yarn.lock' || name === 'pnpm-lock.yaml') return keyedLines(text);
+  return npmLockfileLines(text);
+}
+
+/**
+ * yarn (`"a@^1.0.0", a@^1.1.0:` then `version "1.2.0"` or `version: 1.2.0`) and pnpm (`/a@1.2.0:` or
+ * `a@1.2.0(peer@1):`): an entry's key line, matched with the version it resolves to.
+ */
+function keyedLines(text: string): Map<string, number> {
+  const located = new Map<string, number>();
+  let pending: { names: string[]; line: number } | undefined;
+  text.split('\n').forEach((line, index) => {
+    const pnpm = /^\s{0,4}'?\/?((?:@[^/@\s']+\/)?[^@\s'/]+)@([0-9][^(:'\s]*)/.exec(line);
+    if (pnpm?.[1] && pnpm[2] && line.trimEnd().endsWith(':')) {
+      const id = `${pnpm[1]}@${pnpm[2]}`;
+      if (!located.has(id)) located.set(id, index + 1);
+    }
+    if (/^"?[^\s#]/.test(line) && line.trimEnd().endsWith(':')) {
+      const names = line
+        .split(',')
+        .map((part) => /^\s*"?((?:@[^/@\s"]+\/)?[^@\s"]+)@/.exec(part)?.[1])
+        .filter((value): value is string => Boolean(value));
+      pending = names.length > 0 ? { names, line: index + 1 } : undefined;
+      return;
+    }
+    const version = /^\s+version:?\s+"?([^"\s]+)"?/.exec(line);
+    if (pending && version?.[1]) {
+      for (const entryName of pending.names) {
+        const id = `${entryName}@${version[1]}`;
+        if (!located.has(id)) located.set(id, pending.line);
+      }
+      pending = undefined;
+    }
+  });
+  return located;
+}
+
+function npmLockfileLines(text: string): Map<string, number> {
   const lines = text.split('\n');
   const located = new Map<string, number>();
   let pending: { name: string; line: number } | undefined;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Arborist from '@npmcli/arborist';
@@ -140,13 +140,112 @@ describe('project audits from the lockfile', () => {
     expect(report.summary.incomplete.map((mark) => mark.name)).toContain('tiny-units');
   });
 
-  it('a folder without an npm lockfile is a usage error that says how to make one', async () => {
+  it('a folder without a lockfile is a usage error that says how to make one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ocellus-nolock-'));
     writeFileSync(join(dir, 'package.json'), '{"name":"x","version":"1.0.0"}');
-    writeFileSync(join(dir, 'yarn.lock'), '');
     const result = await scanProject(dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('has a yarn.lock');
+    expect(result.stderr).toContain('has no lockfile to audit');
     expect(result.stderr).toContain('npm install --package-lock-only');
   });
+
+  it.each(['yarn.lock', 'pnpm-lock.yaml'])(
+    'the same monorepo locked by %s: same verdict, same workspace path',
+    async (kind) => {
+      const dir = await monorepo();
+      const npmLock = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+      writeFileSync(join(dir, kind), kind === 'yarn.lock' ? toYarnClassic(npmLock) : toPnpm(npmLock, dir));
+      rmSync(join(dir, 'package-lock.json'));
+      const result = await scanProject(dir, '--format', 'json');
+      expect(result.code).toBe(1);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.target).toBe(`acme-monorepo (${kind})`);
+      expect(report.packages.find((pkg) => pkg.name === 'data-collector')?.paths[0]).toEqual([
+        'acme-monorepo',
+        '@acme-app/tools',
+        'docs-mcp-server',
+        'docs-helper',
+        'markdown-parser-lite',
+        'data-collector',
+      ]);
+      expect(report.summary.incomplete).toEqual([]);
+    },
+  );
 });
+
+type NpmLock = {
+  packages: Record<
+    string,
+    {
+      version?: string;
+      integrity?: string;
+      link?: boolean;
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    }
+  >;
+};
+
+/** The monorepo's npm lockfile rewritten as yarn v1 would write it (registry.yarnpkg.com URLs, npm integrity). */
+function toYarnClassic(lock: NpmLock): string {
+  const ranges = new Map<string, Set<string>>();
+  const want = (name: string, range: string) => ranges.set(name, (ranges.get(name) ?? new Set()).add(range));
+  for (const entry of Object.values(lock.packages))
+    for (const [name, range] of Object.entries({ ...entry.dependencies, ...entry.devDependencies }))
+      want(name, range);
+  const blocks: string[] = ['# yarn lockfile v1', ''];
+  for (const [location, entry] of Object.entries(lock.packages)) {
+    if (!location.startsWith('node_modules/') || entry.link || !entry.version) continue;
+    const name = location.slice('node_modules/'.length);
+    const keys = [...(ranges.get(name) ?? [entry.version])].map((range) => `"${name}@${range}"`).join(', ');
+    const deps = Object.entries(entry.dependencies ?? {}).map(([dep, range]) => `    ${dep} "${range}"`);
+    blocks.push(
+      `${keys}:`,
+      `  version "${entry.version}"`,
+      `  resolved "https://registry.yarnpkg.com/${name}/-/${name.split('/').pop()}-${entry.version}.tgz#0000"`,
+      `  integrity ${entry.integrity}`,
+      ...(deps.length ? ['  dependencies:', ...deps] : []),
+      '',
+    );
+  }
+  return blocks.join('\n');
+}
+
+/** The same lockfile as pnpm v9 would write it: importers per workspace, packages and snapshots. */
+function toPnpm(lock: NpmLock, dir: string): string {
+  const version = (name: string) => lock.packages[`node_modules/${name}`]?.version ?? '0.0.0';
+  const importer = (path: string) => {
+    const manifest = JSON.parse(readFileSync(join(dir, path, 'package.json'), 'utf8'));
+    const lines: string[] = [`  ${path}:`];
+    for (const field of ['dependencies', 'devDependencies']) {
+      const deps = Object.entries((manifest[field] ?? {}) as Record<string, string>);
+      if (deps.length === 0) continue;
+      lines.push(`    ${field}:`);
+      for (const [name, range] of deps)
+        lines.push(`      ${name}:`, `        specifier: ${range}`, `        version: ${version(name)}`);
+    }
+    return lines;
+  };
+  const out = [
+    "lockfileVersion: '9.0'",
+    '',
+    'importers:',
+    ...importer('.'),
+    ...importer('packages/web'),
+    ...importer('packages/tools'),
+    '',
+    'packages:',
+  ];
+  const snapshots = ['', 'snapshots:'];
+  for (const [location, entry] of Object.entries(lock.packages)) {
+    if (!location.startsWith('node_modules/') || entry.link || !entry.version) continue;
+    const name = location.slice('node_modules/'.length);
+    out.push(`  ${name}@${entry.version}:`, `    resolution: {integrity: ${entry.integrity}}`);
+    const deps = Object.keys(entry.dependencies ?? {});
+    snapshots.push(`  ${name}@${entry.version}:${deps.length ? '' : ' {}'}`);
+    if (deps.length)
+      snapshots.push('    dependencies:', ...deps.map((dep) => `      ${dep}: ${version(dep)}`));
+  }
+  writeFileSync(join(dir, 'pnpm-workspace.yaml'), 'packages:\n  - packages/*\n');
+  return [...out, ...snapshots, ''].join('\n');
+}
