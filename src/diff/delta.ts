@@ -36,8 +36,8 @@ const LIST_MAX = 6;
 export function releaseDelta(input: DeltaInput): FindingDraft[] {
   const kind = releaseKind(input.previous.version, input.next.version);
   return [
-    ...installScriptDelta(input, kind),
-    ...dependencyDelta(input, kind),
+    ...installScriptDelta(input),
+    ...dependencyDelta(input),
     ...capabilityDelta(input, kind),
     ...endpointDelta(input, kind),
     ...fileDelta(input, kind),
@@ -121,7 +121,7 @@ function installScripts(release: ReleaseView): Record<string, string> {
   return result;
 }
 
-function installScriptDelta({ previous, next }: DeltaInput, kind: Kind): FindingDraft[] {
+function installScriptDelta({ previous, next }: DeltaInput): FindingDraft[] {
   const before = installScripts(previous);
   const after = installScripts(next);
   const findings: FindingDraft[] = [];
@@ -169,7 +169,7 @@ function declaredDependencies(release: ReleaseView): Set<string> {
 
 const scopeOf = (name: string) => (name.startsWith('@') ? name.split('/')[0] : undefined);
 
-function dependencyDelta(input: DeltaInput, kind: Kind): FindingDraft[] {
+function dependencyDelta(input: DeltaInput): FindingDraft[] {
   const { previous, next } = input;
   const before = declaredDependencies(previous);
   const added = [...declaredDependencies(next)].filter((name) => !before.has(name)).sort();

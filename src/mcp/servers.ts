@@ -71,23 +71,23 @@ function parseDocument(text: string, format: ConfigLocation['format']): unknown 
       `not valid JSON at line ${at.line}, column ${at.column}: ${printParseErrorCode(first.error)}`,
     );
   }
-  return tree ? valueOf(tree) : undefined;
+  return tree ? plainValue(tree) : undefined;
 }
 
 /**
  * A parse tree to plain data on null-prototype objects: a server named `__proto__` is a server (clients that use
  * JSON.parse start it), not a prototype that would hide it from the inventory.
  */
-function valueOf(node: JsonNode): unknown {
+function plainValue(node: JsonNode): unknown {
   if (node.type === 'object') {
     const object: Record<string, unknown> = Object.create(null);
     for (const property of node.children ?? []) {
       const [key, value] = property.children ?? [];
-      if (key && value && typeof key.value === 'string') object[key.value] = valueOf(value);
+      if (key && value && typeof key.value === 'string') object[key.value] = plainValue(value);
     }
     return object;
   }
-  if (node.type === 'array') return (node.children ?? []).map(valueOf);
+  if (node.type === 'array') return (node.children ?? []).map(plainValue);
   return node.value;
 }
 

@@ -126,7 +126,7 @@ export function applyPolicy(
           ignore.package === pkg.name &&
           (!ignore.version || ignore.version === pkg.version),
       );
-      if (entry && entry.expires && entry.expires <= options.today) {
+      if (entry?.expires && entry.expires <= options.today) {
         finding.message = `${finding.message} (The policy's ignore for this expired on ${entry.expires}: "${entry.reason}".)`;
         findings.push(finding);
         continue;
