@@ -7,8 +7,8 @@ import { type DependencyRecord, type ReleaseView, readRelease } from './diff/rel
 import { OcellusError, redactSecrets } from './errors.js';
 import { manifestCapabilities } from './facts/capabilities.js';
 import { parseManifest } from './facts/manifest.js';
-import { codeCapabilities, declaredTools } from './facts/package-facts.js';
-import { testOnlyFiles } from './facts/reachability.js';
+import { codeCapabilities } from './facts/package-facts.js';
+import { offeredTools, testOnlyFiles } from './facts/reachability.js';
 import type { ReadLimits } from './fetch/limits.js';
 import { fetchPackage, fetchRelease } from './fetch/tarball.js';
 import {
@@ -318,7 +318,7 @@ export function analysePackage(
       ...manifestCapabilities(release.manifest, contents),
       ...codeCapabilities(release.code),
     ]),
-    ...withTools(declaredTools(release.code)),
+    ...withTools(offeredTools(release.code)),
     findings,
   };
   if (history.failure) failures.push(history.failure.reason);

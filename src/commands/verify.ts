@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { readRelease } from '../diff/release.js';
 import { ExitCode } from '../errors.js';
-import { declaredTools } from '../facts/package-facts.js';
+import { offeredTools } from '../facts/reachability.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { fetchRelease } from '../fetch/tarball.js';
 import { readInventory } from '../mcp/inventory.js';
@@ -140,7 +140,7 @@ async function verifyServer(
     check.error = read.reason;
     return check;
   }
-  const tools = declaredTools(read.release.code);
+  const tools = offeredTools(read.release.code);
   if (toolsHash(tools) !== approval.toolsHash) {
     const now = new Set(tools.map((tool) => tool.name));
     const added = [...now].filter((name) => !approval.tools.includes(name));

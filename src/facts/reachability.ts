@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import type { CodeFacts } from './package-facts.js';
+import type { DeclaredTool } from '../model.js';
+import { type CodeFacts, declaredTools } from './package-facts.js';
 
 const TEST_PATH =
   /(?:^|\/)(?:test|tests|__tests__|spec|specs|__mocks__|fixtures?|examples?|benchmarks?|docs?)\/|\.(?:test|spec|bench)\.[cm]?[jt]sx?$/i;
@@ -22,4 +23,10 @@ export function testOnlyFiles(code: CodeFacts): Set<string> {
     }
   }
   return new Set([...paths].filter((path) => TEST_PATH.test(path) && !loaded.has(path)));
+}
+
+/** The tools a server offers: those declared outside examples and tests that nothing loads. */
+export function offeredTools(code: CodeFacts): DeclaredTool[] {
+  const testOnly = testOnlyFiles(code);
+  return declaredTools(code).filter((tool) => !testOnly.has(tool.file));
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { jsFileFacts } from '../../src/facts/js-facts.js';
+import { codeFacts } from '../../src/facts/package-facts.js';
+import { offeredTools } from '../../src/facts/reachability.js';
+import { contentsOf } from '../helpers/package-builder.js';
 
 const toolsOf = (code: string) =>
   jsFileFacts('index.js', code).tools.map(({ kind, name, description, via }) => ({
@@ -69,5 +72,18 @@ describe('MCP tool declarations', () => {
         rl.prompt();
       `),
     ).toEqual([]);
+  });
+});
+
+describe('offeredTools', () => {
+  it('leaves out tools declared in examples and tests that nothing loads, keeps the server own', () => {
+    const code = codeFacts(
+      contentsOf({
+        'dist/server.js': "server.tool('read_file', 'Read a file', {}, h);",
+        'dist/examples/weather.js': "server.tool('get_weather', 'Example weather tool', {}, h);",
+        'test/fixture-server.js': "server.tool('fake', 'Fake tool', {}, h);",
+      }),
+    );
+    expect(offeredTools(code).map((tool) => tool.name)).toEqual(['read_file']);
   });
 });
