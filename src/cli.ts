@@ -112,13 +112,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
             color,
             output: options.output,
           },
-          {
-            cwd: process.cwd(),
-            env: process.env,
-            stdout: process.stdout,
-            stderr: process.stderr,
-            toolVersion: version,
-          },
+          io(),
         ),
       );
     });
@@ -151,13 +145,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
           from,
           to,
           { format: options.format, failOn: options.failOn, registry: options.registry, color },
-          {
-            cwd: process.cwd(),
-            env: process.env,
-            stdout: process.stdout,
-            stderr: process.stderr,
-            toolVersion: version,
-          },
+          io(),
         ),
       );
     });
@@ -199,13 +187,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
             registry: options.registry,
             concurrency: options.concurrency,
           },
-          {
-            cwd: process.cwd(),
-            env: process.env,
-            stdout: process.stdout,
-            stderr: process.stderr,
-            toolVersion: version,
-          },
+          io(),
         ),
       );
     });
@@ -286,19 +268,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       '\nExit codes: 0 no name is a suspected squat, 1 at least one is, 2 usage error, 3 registry unreachable.',
     )
     .action(async (names: string[], options) => {
-      setExitCode(
-        await runNameCommand(
-          names,
-          { format: options.format, registry: options.registry },
-          {
-            cwd: process.cwd(),
-            env: process.env,
-            stdout: process.stdout,
-            stderr: process.stderr,
-            toolVersion: version,
-          },
-        ),
-      );
+      setExitCode(await runNameCommand(names, { format: options.format, registry: options.registry }, io()));
     });
   return program;
 }

@@ -1,15 +1,14 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Arborist from '@npmcli/arborist';
 import { describe, expect, inject, it } from 'vitest';
 import { cliPath, isolatedHome } from './cli.js';
+import { git, lock, lockedMonorepo } from './monorepo.js';
 
 const registry = inject('registryUrl');
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const fixture = new URL('../../fixtures/projects/monorepo/', import.meta.url).pathname;
 
 /** The `ocellus …` commands of the README's CI recipe for one platform, exactly as written there. */
 function recipeCommands(heading: string): string[] {
@@ -26,29 +25,14 @@ function recipeCommands(heading: string): string[] {
 
 /** A pull request on the fixture monorepo: main holds the locked project, the change adds one dependency. */
 async function pullRequest(home: { cache: string }): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ocellus-ci-'));
-  cpSync(fixture, dir, { recursive: true });
-  const lock = () =>
-    new Arborist({
-      path: dir,
-      registry,
-      packageLockOnly: true,
-      ignoreScripts: true,
-      cache: home.cache,
-    }).reify();
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.email=ci@example.invalid', '-c', 'user.name=ci', ...args], { cwd: dir });
-  await lock();
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-qm', 'main');
-  git('checkout', '-q', '-b', 'feature');
+  const dir = await lockedMonorepo(registry, home.cache);
+  git(dir, 'checkout', '-q', '-b', 'feature');
   const web = join(dir, 'packages', 'web', 'package.json');
   const manifest = JSON.parse(readFileSync(web, 'utf8'));
   manifest.dependencies['git-shortcuts'] = '^1.0.0';
   writeFileSync(web, JSON.stringify(manifest, null, 2));
-  await lock();
-  git('commit', '-qam', 'add git-shortcuts');
+  await lock(dir, registry, home.cache);
+  git(dir, 'commit', '-qam', 'add git-shortcuts');
   return dir;
 }
 

@@ -1,39 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Arborist from '@npmcli/arborist';
 import { describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../src/report/build.js';
 import { isolatedHome, runCli } from './cli.js';
+import { git, lock, lockedMonorepo } from './monorepo.js';
 
 const registry = inject('registryUrl');
-const fixture = new URL('../../fixtures/projects/monorepo/', import.meta.url).pathname;
 const home = isolatedHome();
 
-/** What `npm install --package-lock-only --ignore-scripts` writes: a lockfile, and nothing installed. */
-async function lock(dir: string): Promise<void> {
-  await new Arborist({
-    path: dir,
-    registry,
-    packageLockOnly: true,
-    ignoreScripts: true,
-    cache: home.cache,
-  }).reify();
-}
-
-/** The fixture monorepo, locked against the test registry and committed to a fresh git repository. */
-async function monorepo(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ocellus-mono-'));
-  cpSync(fixture, dir, { recursive: true });
-  await lock(dir);
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.email=ci@example.invalid', '-c', 'user.name=ci', ...args], { cwd: dir });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-qm', 'base');
-  return dir;
-}
+const monorepo = () => lockedMonorepo(registry, home.cache);
 const scanProject = (cwd: string, ...args: string[]) =>
   runCli(['scan', '.', '--registry', registry, ...args], { cwd, home });
 
@@ -107,18 +83,14 @@ describe('project audits from the lockfile', () => {
     const manifest = JSON.parse(readFileSync(web, 'utf8'));
     manifest.dependencies['git-shortcuts'] = '^1.0.0';
     writeFileSync(web, JSON.stringify(manifest, null, 2));
-    await lock(dir);
+    await lock(dir, registry, home.cache);
     const result = await scanProject(dir, '--changed-only', '--base', 'HEAD', '--format', 'json');
     const report = JSON.parse(result.stdout) as Report;
     expect(report.packages.map((pkg) => `${pkg.name}@${pkg.version}`)).toEqual(['git-shortcuts@1.2.0']);
     expect(report.packages[0]?.paths[0]).toEqual(['acme-monorepo', '@acme-app/web', 'git-shortcuts']);
     expect(result.code).toBe(1);
     // Nothing changed: nothing to scan, and that is a pass.
-    execFileSync(
-      'git',
-      ['-c', 'user.email=ci@example.invalid', '-c', 'user.name=ci', 'commit', '-qam', 'add'],
-      { cwd: dir },
-    );
+    git(dir, 'commit', '-qam', 'add');
     const none = await scanProject(dir, '--changed-only', '--base', 'HEAD', '--format', 'json');
     expect(JSON.parse(none.stdout).summary.packages).toBe(0);
     expect(none.code).toBe(0);
