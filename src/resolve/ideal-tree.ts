@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Arborist from '@npmcli/arborist';
 import { errorMessage, npmErrorCode, OcellusError } from '../errors.js';
+import { briefRetry } from '../fetch/tarball.js';
 import type { PackageNode } from '../model.js';
 import type { NpmOptions } from '../npm-config.js';
 import type { ScanSpec } from '../targets/spec.js';
@@ -29,6 +30,8 @@ export async function resolveIdealTree(specs: ScanSpec[], npmOptions: NpmOptions
   try {
     const arborist = new Arborist({
       ...npmOptions,
+      // npm waits 10 s then 60 s between retries; a registry that is down should be reported in seconds.
+      retry: briefRetry(npmOptions.retry),
       path: folder,
       ignoreScripts: true,
       audit: false,

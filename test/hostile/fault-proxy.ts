@@ -1,0 +1,100 @@
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A fault injected for requests whose path matches: an error status, a delay, a cut connection, a lie. */
+export interface Fault {
+  path: RegExp;
+  /** How many matching requests get the fault; afterwards they pass through (a transient fault). */
+  times?: number;
+  status?: number;
+  delayMs?: number;
+  /** Send the headers and this many bytes of the body, then cut the connection. */
+  dropAfterBytes?: number;
+  /** Rewrite a JSON body (a packument that lies). */
+  rewrite?: (body: Record<string, unknown>) => Record<string, unknown>;
+}
+
+export interface FaultProxy {
+  url: string;
+  /** Requests seen, by path: tests check what was (re)tried. */
+  seen: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A small HTTP proxy in front of the real test registry that injects faults, so registry failures are tested
+ * against real HTTP clients (npm-registry-fetch, pacote, Arborist), not a mocked one.
+ */
+export async function startFaultProxy(target: string, faults: Fault[]): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  const used = new Map<Fault, number>();
+  const seen: string[] = [];
+  const server: Server = createServer((req, res) => {
+    const path = req.url ?? '/';
+    seen.push(path);
+    const fault = faults.find(
+      (candidate) =>
+        candidate.path.test(path) &&
+        (used.get(candidate) ?? 0) < (candidate.times ?? Number.POSITIVE_INFINITY),
+    );
+    if (fault) used.set(fault, (used.get(fault) ?? 0) + 1);
+    const go = () => {
+      if (fault?.status) {
+        res.writeHead(fault.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'injected fault' }));
+        return;
+      }
+      forward(req, res, upstream, fault);
+    };
+    if (fault?.delayMs) setTimeout(go, fault.delayMs);
+    else go();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    seen,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, upstream: URL, fault: Fault | undefined): void {
+  // The Host header is kept, so the registry writes tarball URLs that point back through the proxy.
+  const headers = { ...req.headers, 'accept-encoding': 'identity' };
+  if (fault?.rewrite) delete headers['if-none-match'];
+  const outgoing = request(
+    { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers },
+    (response) => {
+      if (fault?.rewrite && (response.statusCode ?? 500) < 300) {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const body = JSON.stringify(fault.rewrite?.(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          const { 'content-length': _length, etag: _etag, ...rest } = response.headers;
+          res.writeHead(response.statusCode ?? 200, { ...rest, 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        });
+        return;
+      }
+      res.writeHead(response.statusCode ?? 502, response.headers);
+      if (fault?.dropAfterBytes === undefined) {
+        response.pipe(res);
+        return;
+      }
+      let sent = 0;
+      response.on('data', (chunk: Buffer) => {
+        const room = (fault.dropAfterBytes ?? 0) - sent;
+        if (room > 0) res.write(chunk.subarray(0, room));
+        sent += chunk.length;
+        if (sent >= (fault.dropAfterBytes ?? 0)) {
+          response.destroy();
+          res.socket?.destroy();
+        }
+      });
+    },
+  );
+  outgoing.on('error', () => res.socket?.destroy());
+  req.pipe(outgoing);
+}
