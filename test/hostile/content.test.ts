@@ -53,6 +53,15 @@ describe('content built to hurt the scanner', () => {
     await expect(unpackTarball(tarball, DEFAULT_LIMITS)).rejects.toMatchObject({ code: 'EBADTAR' });
   });
 
+  it('a tarball of 40,000 tiny entries stops at the entry limit, bounded', async () => {
+    const entries = Array.from({ length: 40_000 }, (_, index) => ({
+      path: `package/f${index}.js`,
+      body: 'x',
+    }));
+    const tarball = gzipSync(makeTarball([{ path: 'package/package.json', body: manifest }, ...entries]));
+    await expect(unpackTarball(tarball, DEFAULT_LIMITS)).rejects.toMatchObject({ code: 'ETOOMANY' });
+  });
+
   it.each([
     ['nested arrays', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
     ['nested calls', `${'f('.repeat(50_000)}1${')'.repeat(50_000)}`],
