@@ -40,6 +40,12 @@ const SIGNALS: Array<{ id: string; label: string; pattern: RegExp }> = [
     label: 'text hidden in Unicode tag characters',
     pattern: /[\u{E0000}-\u{E007F}]/u,
   },
+  {
+    id: 'terminal-escape',
+    label: 'terminal escape codes that can hide or rewrite text',
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what is looked for
+    pattern: /\u001b\[[0-9;]{0,20}[A-Za-z]|\u001b\]/,
+  },
 ];
 
 const ZERO_WIDTH = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/;
@@ -76,12 +82,32 @@ reason come with the policy file.`,
     if (!servesTools) return [];
     const findings: FindingDraft[] = [];
     for (const file of ctx.code.js) {
+      // A description downloaded when the server starts can change for every user at any moment, without a
+      // release: the rug pull no version diff or approval can see.
+      for (const call of file.calls) {
+        if (!/(?:^|\.)(?:tool|registerTool|prompt|registerPrompt)$/.test(call.callee)) continue;
+        const described = [call.args[1], call.args[1]?.properties?.description].filter(
+          (value) => value !== undefined,
+        );
+        if (!described.some((value) => value?.origins.includes('network'))) continue;
+        findings.push({
+          severity: 'high',
+          title: 'Tool description downloaded at run time',
+          message: `The description of ${call.args[0]?.value ? `"${call.args[0].value}"` : 'a tool'} comes from the network when the server starts: what the model is told can change at any time, unseen by review, approval or version diff.`,
+          location: at(file, call),
+          evidence: excerpt(call.args[1]?.text ?? call.written),
+          confidence: 'medium',
+        });
+      }
       const seen = new Set<string>();
       for (const text of file.strings) {
         if (text.value.length < 20 || seen.has(text.value)) continue;
         // Prose the model reads is written in words; code-page tables and translations are not instructions.
         if ((text.value.match(/[A-Za-z]{2,}/g)?.length ?? 0) < 4) continue;
-        const hits = signalsIn(text.value);
+        const tool = file.tools.find(
+          (declared) => declared.description && text.value.includes(declared.description.slice(0, 200)),
+        );
+        const hits = signalsIn(text.value, tool !== undefined);
         // Zero-width and bidi characters belong in Persian or emoji text; in English prose they hide something.
         const hiddenMarks = ZERO_WIDTH.test(text.value) && !NON_LATIN_LETTER.test(text.value);
         if (hits.length === 0 && !hiddenMarks) continue;
@@ -90,9 +116,6 @@ reason come with the policy file.`,
           ...hits.map((hit) => hit.label),
           ...(hiddenMarks ? ['zero-width or direction characters'] : []),
         ];
-        const tool = file.tools.find(
-          (declared) => declared.description && text.value.includes(declared.description.slice(0, 200)),
-        );
         const finding = grade(file, text, labels, tool);
         if (hits.length === 0) finding.severity = 'medium';
         findings.push(finding);
@@ -129,11 +152,16 @@ const LONG_DESCRIPTION = 4_000;
 
 /**
  * The signals a text carries. "Put the content in the text field" is ordinary tool guidance; it is an
- * instruction to smuggle only when the same text names a file or secret to put there.
+ * instruction to smuggle only when the same text names a file or secret to put there. Escape codes count only
+ * in a declared description.
  */
-function signalsIn(text: string): typeof SIGNALS {
+function signalsIn(text: string, isDescription = true): typeof SIGNALS {
   return SIGNALS.filter(
-    (signal) => signal.pattern.test(text) && (signal.id !== 'smuggle-argument' || namesSecrets(text)),
+    (signal) =>
+      signal.pattern.test(text) &&
+      (signal.id !== 'smuggle-argument' || namesSecrets(text)) &&
+      // Coloured log lines carry escape codes too; in a description the model reads, they hide text.
+      (signal.id !== 'terminal-escape' || isDescription),
   );
 }
 
