@@ -35,6 +35,11 @@ function io() {
   };
 }
 
+/** Paths given on the command line, made absolute against the folder the command runs in. */
+function absolute(paths: string[]): string[] {
+  return paths.map((path) => resolve(process.cwd(), path));
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -182,7 +187,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
           {
             format: options.format,
             scan: options.scan,
-            configs: (options.config as string[]).map((path) => resolve(process.cwd(), path)),
+            configs: absolute(options.config as string[]),
             failOn: options.failOn,
             registry: options.registry,
             concurrency: options.concurrency,
@@ -236,7 +241,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
           {
             format: options.format,
             file: options.file && resolve(process.cwd(), options.file),
-            configs: (options.config as string[]).map((path) => resolve(process.cwd(), path)),
+            configs: absolute(options.config as string[]),
             registry: options.registry,
           },
           io(),

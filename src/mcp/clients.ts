@@ -33,30 +33,17 @@ export function configLocations(home: string, cwd: string, env: NodeJS.ProcessEn
     join(appData, ...relative),
     join(configHome, ...relative),
   ];
-  const user = (
-    client: string,
-    path: string,
-    format: ConfigLocation['format'],
-    shape: ServerShape,
-  ): ConfigLocation => ({
-    client,
-    path,
-    format,
-    shape,
-    scope: 'user',
-  });
-  const project = (
-    client: string,
-    path: string,
-    format: ConfigLocation['format'],
-    shape: ServerShape,
-  ): ConfigLocation => ({
-    client,
-    path: join(cwd, path),
-    format,
-    shape,
-    scope: 'project',
-  });
+  const located =
+    (scope: ConfigLocation['scope']) =>
+    (client: string, path: string, format: ConfigLocation['format'], shape: ServerShape): ConfigLocation => ({
+      client,
+      path: scope === 'project' ? join(cwd, path) : path,
+      format,
+      shape,
+      scope,
+    });
+  const user = located('user');
+  const project = located('project');
   const cline = [
     'Code',
     'User',
