@@ -57,7 +57,7 @@ case by raising --fail-on until the policy file lands.`,
     const findings: FindingDraft[] = [];
     const { release } = registry;
     const packageAge = daysBetween(registry.created, registry.checkedAt);
-    const versionAge = daysBetween(release.published, registry.checkedAt);
+    const versionAge = registry.timesTrusted ? daysBetween(release.published, registry.checkedAt) : undefined;
     const hasInstallScript = INSTALL_HOOKS.some((hook) => scriptsOf(ctx.manifest)[hook]?.trim());
 
     if (

@@ -19,7 +19,8 @@ Turn it off with --no-diff; review a pair of versions with \`ocellus diff <name>
   defaultSeverity: 'high',
   run(ctx) {
     if (!ctx.previous || !ctx.manifest) return [];
-    const releasedAt = ctx.registry?.release.published ?? ctx.registry?.checkedAt;
+    const releasedAt =
+      (ctx.registry?.timesTrusted ? ctx.registry.release.published : undefined) ?? ctx.registry?.checkedAt;
     return releaseDelta({
       previous: ctx.previous,
       next: {

@@ -40,6 +40,12 @@ export interface PackumentIndex {
   unpublished: string[];
   latest?: string;
   distTags: Record<string, string>;
+  /**
+   * Whether publish times can be believed. Some mirrors stamp versions with their own ingest times, so that
+   * later versions look older than earlier ones about half the time; the real registry does that only for
+   * backports.
+   */
+  timesTrusted: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -134,7 +140,25 @@ export function indexPackument(packument: unknown): PackumentIndex {
     unpublished,
     ...(latest ? { latest } : {}),
     distTags,
+    timesTrusted: timesAgreeWithVersions(releases),
   };
+}
+
+/** Backports put some stable versions out of time order; more than a quarter of them means the times are not publish times. */
+function timesAgreeWithVersions(releases: Map<string, ReleaseRecord>): boolean {
+  const stable = [...releases.values()]
+    .filter((release) => release.published && semver.prerelease(release.version) === null)
+    .sort((a, b) => semver.compare(a.version, b.version));
+  let pairs = 0;
+  let inversions = 0;
+  for (let index = 1; index < stable.length; index++) {
+    const before = Date.parse(stable[index - 1]?.published ?? '');
+    const after = Date.parse(stable[index]?.published ?? '');
+    if (Number.isNaN(before) || Number.isNaN(after)) continue;
+    pairs++;
+    if (after < before) inversions++;
+  }
+  return pairs < 8 || inversions / pairs <= 0.25;
 }
 
 export type PackumentOutcome =

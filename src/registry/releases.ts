@@ -8,7 +8,7 @@ import type { PackumentIndex, ReleaseRecord } from './packument.js';
  */
 export function previousRelease(index: PackumentIndex, version: string): ReleaseRecord | undefined {
   const current = index.releases.get(version);
-  const publishedAt = current?.published ? Date.parse(current.published) : Number.NaN;
+  const publishedAt = current?.published && index.timesTrusted ? Date.parse(current.published) : Number.NaN;
   const stable = semver.prerelease(version) === null;
   let best: ReleaseRecord | undefined;
   for (const release of index.releases.values()) {
@@ -32,6 +32,8 @@ export interface RegistryFacts {
   latest?: string;
   release: ReleaseRecord;
   previous?: ReleaseRecord;
+  /** Publish times can be believed (see PackumentIndex.timesTrusted); ages are not reported otherwise. */
+  timesTrusted: boolean;
   /** When the scan read the registry: ages are measured from here, so checks stay pure. */
   checkedAt: string;
 }
@@ -51,6 +53,7 @@ export function registryFacts(
     ...(index.latest ? { latest: index.latest } : {}),
     release,
     ...(previous ? { previous } : {}),
+    timesTrusted: index.timesTrusted,
     checkedAt: checkedAt.toISOString(),
   };
 }

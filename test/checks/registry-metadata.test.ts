@@ -101,6 +101,15 @@ testCheck(registryMetadata, {
   ],
   clean: [
     {
+      label: 'a version a mirror stamped yesterday, when its times are not publish times',
+      ...pkg('express-ish', '4.21.2'),
+      registry: {
+        ...registryOf('express-ish', releaseRecord('4.21.2', { publishedDaysAgo: 0.5 })),
+        timesTrusted: false,
+      },
+      cleanBelow: 'info',
+    },
+    {
       label: 'no registry facts (a local tarball or a trimmed mirror)',
       ...pkg('anything', '1.0.0'),
       cleanBelow: 'info',

@@ -108,6 +108,7 @@ export function registryOf(
     versionCount: options.versionCount ?? 10,
     release,
     ...(options.previous ? { previous: options.previous } : {}),
+    timesTrusted: true,
     checkedAt: CHECKED_AT,
   };
 }

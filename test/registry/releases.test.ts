@@ -160,3 +160,46 @@ describe('registry manifests: missing is unknown, empty is empty', () => {
     expect(index.releases.get('1.0.1')?.manifest.scripts).toBeUndefined();
   });
 });
+
+describe('publish times a mirror made up', () => {
+  it('times that disagree with version order for most versions are not trusted: semver alone decides', () => {
+    // Ingest times: later versions stamped earlier about half the time, as a re-syncing mirror leaves them.
+    const stamps = [
+      '2024-06-01',
+      '2024-01-01',
+      '2024-05-01',
+      '2024-02-01',
+      '2024-04-01',
+      '2024-03-01',
+      '2024-08-01',
+      '2024-07-01',
+      '2024-10-01',
+      '2024-09-01',
+      '2024-12-01',
+      '2024-11-01',
+    ];
+    const versions = Object.fromEntries(stamps.map((day, minor) => [`1.${minor}.0`, `${day}T00:00:00.000Z`]));
+    const index = indexPackument(packument(versions));
+    expect(index.timesTrusted).toBe(false);
+    expect(previousRelease(index, '1.5.0')?.version).toBe('1.4.0');
+    expect(registryFacts(index, '1.5.0', new Date('2024-03-02'))?.timesTrusted).toBe(false);
+  });
+
+  it('a few backports do not make the real registry untrusted', () => {
+    const stamps = [
+      '2024-01-01',
+      '2024-02-01',
+      '2024-03-01',
+      '2024-04-01',
+      '2024-05-01',
+      '2024-06-01',
+      '2024-07-01',
+      '2024-08-01',
+      '2024-02-15',
+      '2024-09-01',
+      '2024-10-01',
+    ];
+    const versions = Object.fromEntries(stamps.map((day, minor) => [`1.${minor}.0`, `${day}T00:00:00.000Z`]));
+    expect(indexPackument(packument(versions)).timesTrusted).toBe(true);
+  });
+});
