@@ -11,6 +11,15 @@ import { git, lock, lockedMonorepo } from './monorepo.js';
 const registry = inject('registryUrl');
 const home = isolatedHome();
 
+/** The path to the malicious package, through the workspace that depends on it, whatever the lockfile format. */
+const COLLECTOR_PATH = [
+  'acme-monorepo',
+  '@acme-app/tools',
+  'docs-mcp-server',
+  'docs-helper',
+  'markdown-parser-lite',
+  'data-collector',
+];
 const monorepo = () => lockedMonorepo(registry, home.cache);
 const scanProject = (cwd: string, ...args: string[]) =>
   runCli(['scan', '.', '--registry', registry, ...args], { cwd, home });
@@ -23,14 +32,7 @@ describe('project audits from the lockfile', () => {
     const report = JSON.parse(result.stdout) as Report;
     expect(report.target).toBe('acme-monorepo (package-lock.json)');
     const collector = report.packages.find((pkg) => pkg.name === 'data-collector');
-    expect(collector?.paths[0]).toEqual([
-      'acme-monorepo',
-      '@acme-app/tools',
-      'docs-mcp-server',
-      'docs-helper',
-      'markdown-parser-lite',
-      'data-collector',
-    ]);
+    expect(collector?.paths[0]).toEqual(COLLECTOR_PATH);
     expect(collector?.findings[0]).toMatchObject({ checkId: 'install-scripts', severity: 'critical' });
     // Dev dependencies and every workspace's tree are audited.
     expect(report.packages.map((pkg) => pkg.name)).toEqual(
@@ -181,14 +183,7 @@ describe('project audits from the lockfile', () => {
       expect(result.code).toBe(1);
       const report = JSON.parse(result.stdout) as Report;
       expect(report.target).toBe(`acme-monorepo (${kind})`);
-      expect(report.packages.find((pkg) => pkg.name === 'data-collector')?.paths[0]).toEqual([
-        'acme-monorepo',
-        '@acme-app/tools',
-        'docs-mcp-server',
-        'docs-helper',
-        'markdown-parser-lite',
-        'data-collector',
-      ]);
+      expect(report.packages.find((pkg) => pkg.name === 'data-collector')?.paths[0]).toEqual(COLLECTOR_PATH);
       expect(report.summary.incomplete).toEqual([]);
     },
   );
