@@ -1,6 +1,9 @@
-import type { Check } from '../checks/check.js';
+import type { CheckDefinition } from '../checks/check.js';
 import { CHECKS } from '../checks/index.js';
+import { PIPELINE_RULES } from '../checks/pipeline-rules.js';
 import { OcellusError } from '../errors.js';
+
+type Described = Omit<CheckDefinition, 'run'>;
 
 /** `ocellus checks [id]`: every check with its description, or one check's full documentation. */
 export function runChecksCommand(
@@ -8,10 +11,12 @@ export function runChecksCommand(
   format: 'table' | 'json',
   stdout: NodeJS.WritableStream,
 ): number {
-  const selected: readonly Check[] = id ? CHECKS.filter((check) => check.id === id) : CHECKS;
+  // The scan's own findings (lockfile, policy) are documented alongside the checks.
+  const all: readonly Described[] = [...CHECKS, ...PIPELINE_RULES];
+  const selected = id ? all.filter((check) => check.id === id) : all;
   if (id && selected.length === 0) {
     throw new OcellusError('EUSAGE', `There is no check "${id}".`, {
-      hint: `Known checks: ${CHECKS.map((check) => check.id).join(', ')}.`,
+      hint: `Known checks: ${all.map((check) => check.id).join(', ')}.`,
     });
   }
   if (format === 'json') {
@@ -26,7 +31,7 @@ export function runChecksCommand(
     return 0;
   }
   if (id) {
-    const [check] = selected as [Check];
+    const [check] = selected as [Described];
     stdout.write(`${check.id}: ${check.title}\n\n${check.docs.replace(/\s*\n\s*/g, ' ')}\n`);
     return 0;
   }

@@ -1,5 +1,6 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Check } from '../checks/check.js';
+import { PIPELINE_RULES } from '../checks/pipeline-rules.js';
 import type { Finding } from '../model.js';
 import type { Severity } from '../severity.js';
 import type { Report } from './build.js';
@@ -31,7 +32,7 @@ export interface SarifOptions {
 
 /** SARIF 2.1.0, one run, one rule per check, for GitHub code scanning and other SARIF readers. */
 export function renderSarif(report: Report, options: SarifOptions): string {
-  const rules: ReportingDescriptor[] = options.checks.map((check) => ({
+  const rules: ReportingDescriptor[] = [...options.checks, ...PIPELINE_RULES].map((check) => ({
     id: check.id,
     name: check.id
       .split('-')

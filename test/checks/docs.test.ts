@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/index.js';
+import { PIPELINE_RULES } from '../../src/checks/pipeline-rules.js';
 import { runChecksCommand } from '../../src/commands/checks.js';
 
 function capture(run: (stream: NodeJS.WritableStream) => number): { code: number; text: string } {
@@ -24,11 +25,15 @@ describe('check documentation', () => {
 
   it('`ocellus checks` lists them all, `ocellus checks <id>` prints one', () => {
     const list = capture((stream) => runChecksCommand(undefined, 'table', stream));
-    for (const check of CHECKS) expect(list.text).toContain(check.id);
+    for (const check of [...CHECKS, ...PIPELINE_RULES]) expect(list.text).toContain(check.id);
     const one = capture((stream) => runChecksCommand('hardcoded-recipient', 'table', stream));
     expect(one.text).toContain('postmark-mcp');
     const json = JSON.parse(capture((stream) => runChecksCommand(undefined, 'json', stream)).text);
-    expect(json).toHaveLength(CHECKS.length);
+    expect(json).toHaveLength(CHECKS.length + PIPELINE_RULES.length);
+    // The scan's own findings are documented as well.
+    expect(capture((stream) => runChecksCommand('lockfile-integrity', 'table', stream)).text).toContain(
+      'lockfile',
+    );
   });
 
   it('an unknown id is a usage error', () => {

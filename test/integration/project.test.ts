@@ -55,6 +55,9 @@ describe('project audits from the lockfile', () => {
       artifactLocation: { uri: 'package-lock.json' },
       region: { startLine: line },
     });
+    // Findings the scan itself raises carry a rule too.
+    const rules = log.runs[0].tool.driver.rules.map((rule: { id: string }) => rule.id);
+    expect(rules).toEqual(expect.arrayContaining(['lockfile-integrity', 'lockfile-source', 'policy']));
   });
 
   it('an ignore with a reason turns it green; the same ignore expired turns it red again', async () => {

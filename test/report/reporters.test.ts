@@ -66,9 +66,12 @@ describe('SARIF and Markdown', () => {
     await expect(text).toMatchFileSnapshot('__snapshots__/sample.sarif.json');
     const log = JSON.parse(text);
     expect(validateSarif(log), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
-    expect(log.runs[0].tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual(
-      CHECKS.map((check) => check.id),
-    );
+    expect(log.runs[0].tool.driver.rules.map((rule: { id: string }) => rule.id)).toEqual([
+      ...CHECKS.map((check) => check.id),
+      'lockfile-integrity',
+      'lockfile-source',
+      'policy',
+    ]);
     // A package that could not be analysed makes the run unsuccessful, with a notification naming it.
     expect(log.runs[0].invocations[0].executionSuccessful).toBe(false);
   });
