@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { parse as parseYarnClassic } from '@yarnpkg/lockfile';
+// A CommonJS module: its default export is the module object on every Node version.
+import yarnLockfile from '@yarnpkg/lockfile';
 import { parse as parseYaml } from 'yaml';
 import type { PackageNode } from '../model.js';
 import { dependencyPaths, type GraphNode } from './dependency-paths.js';
@@ -37,7 +38,7 @@ export function yarnClassicGraph(
   text: string,
   manifests: Array<{ name: string; manifest: Json }>,
 ): LockGraph {
-  const parsed = parseYarnClassic(text);
+  const parsed = yarnLockfile.parse(text);
   if (parsed.type !== 'success') throw new Error('yarn.lock has merge conflicts');
   const bySpec = new Map<string, string>();
   const entries = new Map<string, LockEntry>();
