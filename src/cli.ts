@@ -314,6 +314,12 @@ function reportError(error: unknown): number {
   return ExitCode.incomplete;
 }
 
+// `ocellus checks | head`: a reader that stops early is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

@@ -1,7 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-// A CommonJS module: its default export is the module object on every Node version.
-import yarnLockfile from '@yarnpkg/lockfile';
 import { parse as parseYaml } from 'yaml';
 import type { PackageNode } from '../model.js';
 import { dependencyPaths, type GraphNode } from './dependency-paths.js';
@@ -21,6 +20,12 @@ export interface LockGraph {
   importers: Array<{ name: string; dependencies: string[] }>;
   entries: Map<string, LockEntry>;
 }
+
+// A CommonJS module whose named exports ESM cannot see on every Node version (nor through every bundler's
+// interop): require gives the same object everywhere.
+const yarnLockfile = createRequire(import.meta.url)(
+  '@yarnpkg/lockfile',
+) as typeof import('@yarnpkg/lockfile');
 
 type Json = Record<string, unknown>;
 const asObject = (value: unknown): Json =>
