@@ -93,6 +93,15 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--no-diff', 'do not compare each package with the release before it')
+    .option('--no-cache', 'analyse every package again instead of reading earlier analyses')
+    .option(
+      '--cache-dir <dir>',
+      'analysis cache folder (default: $OCELLUS_CACHE_DIR, $XDG_CACHE_HOME/ocellus or ~/.npm/_ocellus)',
+    )
+    .option(
+      '--prefer-offline',
+      'use cached registry documents without asking the registry whether they changed',
+    )
     .option('--no-color', 'plain text output')
     .addHelpText(
       'after',
@@ -114,6 +123,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
             concurrency: options.concurrency,
             allowIncomplete: options.allowIncomplete,
             diff: options.diff !== false,
+            cache: options.cache !== false,
+            cacheDir: options.cacheDir,
+            preferOffline: options.preferOffline === true,
             color,
             output: options.output,
           },

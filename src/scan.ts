@@ -1,33 +1,20 @@
 import { resolve as resolvePath } from 'node:path';
 import pLimit from 'p-limit';
-import { type Check, type CheckContext, excerpt } from './checks/check.js';
+import { analyseCode, type CodeAnalysis } from './analyse/code-analysis.js';
+import { packageReport, type RegistryContext } from './analyse/package-report.js';
+import type { AnalysisCache } from './cache/analysis-cache.js';
+import { type Check, excerpt } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
-import { capTestFindings, runChecks } from './checks/run.js';
-import { checkAgainstPrevious } from './diff/compare.js';
-import { type DependencyRecord, type ReleaseView, readRelease } from './diff/release.js';
+import type { DependencyRecord } from './diff/release.js';
 import { OcellusError, redactSecrets } from './errors.js';
-import { manifestCapabilities } from './facts/capabilities.js';
-import { parseManifest } from './facts/manifest.js';
-import { codeCapabilities } from './facts/package-facts.js';
-import { offeredTools, testOnlyFiles } from './facts/reachability.js';
 import type { ReadLimits } from './fetch/limits.js';
 import { fetchPackage, fetchRelease } from './fetch/tarball.js';
-import {
-  CAPABILITIES,
-  type Capability,
-  type DeclaredTool,
-  type Finding,
-  type IncompleteMark,
-  type PackageContents,
-  type PackageNode,
-  type PackageReport,
-} from './model.js';
+import type { Finding, IncompleteMark, PackageContents, PackageNode, PackageReport } from './model.js';
 import type { NpmOptions } from './npm-config.js';
 import { type PackumentOutcome, PackumentStore } from './registry/packument.js';
-import { type RegistryFacts, registryFacts } from './registry/releases.js';
+import { registryFacts } from './registry/releases.js';
 import { resolveIdealTree } from './resolve/ideal-tree.js';
 import { type LockedProject, resolveLockfile } from './resolve/lockfile.js';
-import { severityRank } from './severity.js';
 import type { ScanSpec } from './targets/spec.js';
 
 export type ProgressEvent =
@@ -46,6 +33,8 @@ export interface ScanRequest {
   onlyChanged?: ReadonlySet<string>;
   /** The time registry ages are measured from; tests pin it. */
   now?: Date;
+  /** Code analyses cached by integrity; none with --no-cache. */
+  cache?: AnalysisCache;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -90,6 +79,19 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   let fetched = 0;
   let analysed = 0;
   const limit = pLimit(Math.max(1, request.concurrency));
+  const settle = () => {
+    progress({ phase: 'fetch', done: ++fetched, total });
+    progress({ phase: 'analyse', done: ++analysed, total });
+  };
+  const run: RunContext = {
+    request,
+    checks,
+    packuments,
+    treeNames,
+    checkedAt,
+    diff: request.diff ?? true,
+    lockfile: locked?.lockfile.name,
+  };
   progress({ phase: 'fetch', done: 0, total });
   const reports = await Promise.all(
     tree.packages.map((node) =>
@@ -102,8 +104,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
             request.npmOptions,
             request.limits,
           );
-          progress({ phase: 'fetch', done: ++fetched, total });
-          progress({ phase: 'analyse', done: ++analysed, total });
+          settle();
           const report = outcome.ok
             ? analysePackage(node, outcome.contents, checks)
             : incompleteReport(node, outcome.code, outcome.reason);
@@ -111,40 +112,16 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
           return report;
         }
         if (source) {
-          progress({ phase: 'fetch', done: ++fetched, total });
-          progress({ phase: 'analyse', done: ++analysed, total });
+          settle();
           return offRegistryReport(node, source);
         }
-        const packument = fromRegistry(node) ? packuments.get(node.name) : undefined;
-        const outcome = await fetchPackage(
-          locked && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node,
-          request.npmOptions,
-          request.limits,
-        );
-        if (!outcome.ok) {
-          progress({ phase: 'fetch', done: ++fetched, total });
-          progress({ phase: 'analyse', done: ++analysed, total });
-          const report = incompleteReport(node, outcome.code, outcome.reason);
-          // The lockfile pins these bytes: a registry serving others is an attack or a broken mirror.
-          if (locked && outcome.code === 'EINTEGRITY')
-            report.findings.push(integrityFinding(node, locked.lockfile.name));
-          return report;
-        }
-        const history = await readHistory(node, outcome.contents, packument, {
-          packuments,
-          treeNames,
-          checkedAt,
-          diff: request.diff ?? true,
-          npmOptions: request.npmOptions,
-          limits: request.limits,
-        });
-        progress({ phase: 'fetch', done: ++fetched, total });
-        const report = analysePackage(node, outcome.contents, checks, history);
-        progress({ phase: 'analyse', done: ++analysed, total });
+        const report = await scanRegistryPackage(node, run);
+        settle();
         return report;
       }),
     ),
   );
+  if (request.cache && request.cache.stats.writes > 0) await request.cache.prune();
   const incomplete = reports.flatMap((report) => (report.incomplete ? [report.incomplete] : []));
   return {
     target: locked
@@ -173,12 +150,12 @@ async function withRegistryIntegrity(
     : node;
 }
 
-function integrityFinding(node: PackageNode, lockfile: string): Finding {
+function integrityFinding(node: PackageNode, lockfile: string, how: 'serves' | 'lists'): Finding {
   return {
     checkId: 'lockfile-integrity',
     severity: 'critical',
     title: 'Tarball does not match the lockfile',
-    message: `The registry serves ${node.name}@${node.version} with different bytes than ${lockfile} recorded (${node.integrity ?? 'no integrity'}): the package was replaced after it was locked, or the registry or a mirror is compromised.`,
+    message: `The registry ${how} ${node.name}@${node.version} with different ${how === 'serves' ? 'bytes' : 'integrity'} than ${lockfile} recorded (${node.integrity ?? 'no integrity'}): the package was replaced after it was locked, or the registry or a mirror is compromised.`,
     location: { file: lockfile },
     confidence: 'high',
   };
@@ -224,32 +201,90 @@ function localTarball(
 
 const fromRegistry = (node: PackageNode) => !(node.resolved?.startsWith('file:') ?? false);
 
-/** What the registry and the previous release add to one package's analysis. */
-export interface PackageHistory {
-  registry?: RegistryFacts;
-  previous?: { version: string; contents: PackageContents };
-  dependencyRecord?: (name: string) => DependencyRecord | undefined;
-  /** Why part of the history could not be read: the package is then marked incomplete, never passed. */
-  failure?: { code: string; reason: string };
+interface RunContext {
+  request: ScanRequest;
+  checks: readonly Check[];
+  packuments: PackumentStore;
+  /** Names in the scanned tree: registry facts are read for dependencies a release adds among them. */
+  treeNames: Set<string>;
+  checkedAt: Date;
+  diff: boolean;
+  /** For a project audit: the lockfile's name. */
+  lockfile: string | undefined;
 }
 
-async function readHistory(
+/**
+ * One registry package: its registry facts, then its code analysis from the cache (keyed by its integrity and
+ * the previous release's) or from its tarballs, then the registry checks, which are never cached.
+ */
+async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<PackageReport> {
+  const { request } = run;
+  const packument = fromRegistry(node) ? run.packuments.get(node.name) : undefined;
+  const history = await registryHistory(node, packument, run.checkedAt);
+  const previous = run.diff ? history.registry?.previous : undefined;
+  const key =
+    request.cache && node.integrity && packument && !history.failure && (!previous || previous.integrity)
+      ? request.cache.key({
+          integrity: node.integrity,
+          previousIntegrity: previous?.integrity ?? null,
+          checks: run.checks.filter((check) => check.scope === 'code').map((check) => check.id),
+          settings: request.limits,
+        })
+      : undefined;
+  const cached = key ? await request.cache?.get(key) : undefined;
+  const extra: Finding[] = [];
+  let analysis: CodeAnalysis;
+  if (cached) {
+    analysis = cached;
+    // Nothing was downloaded: compare the lockfile's integrity with the one the registry lists instead.
+    const listed = history.registry?.release.integrity;
+    if (run.lockfile && node.integrity && listed && integritiesDiffer(node.integrity, listed))
+      extra.push(integrityFinding(node, run.lockfile, 'lists'));
+  } else {
+    const target =
+      run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
+    const outcome = await fetchPackage(target, request.npmOptions, request.limits);
+    if (!outcome.ok) {
+      const report = incompleteReport(node, outcome.code, outcome.reason);
+      // The lockfile pins these bytes: a registry serving others is an attack or a broken mirror.
+      if (run.lockfile && outcome.code === 'EINTEGRITY')
+        report.findings.push(integrityFinding(node, run.lockfile, 'serves'));
+      return report;
+    }
+    let previousContents: { version: string; contents: PackageContents } | undefined;
+    if (previous) {
+      const fetched = await fetchRelease(node.name, previous, request.npmOptions, request.limits);
+      if (fetched.ok) previousContents = { version: previous.version, contents: fetched.contents };
+      else
+        history.failure = {
+          code: fetched.code,
+          reason: `the previous release ${previous.version}, needed for the version diff: ${fetched.reason}`,
+        };
+    }
+    const code = analyseCode(node.name, node.version, outcome.contents, run.checks, previousContents);
+    if (!code.ok) return incompleteReport(node, code.code, code.reason);
+    analysis = code.analysis;
+    // Only whole analyses are kept: one that could not read everything is recomputed next time, not replayed.
+    if (key && analysis.failures.length === 0 && !history.failure) await request.cache?.put(key, analysis);
+  }
+  const report = packageReport(node, analysis, run.checks, {
+    ...history,
+    dependencyRecord: await dependencyRecords(analysis.addedDependencies, node.name, run),
+  });
+  report.findings.push(...extra);
+  return report;
+}
+
+/** What the registry says of this version and the one before it, without fetching any tarball. */
+async function registryHistory(
   node: PackageNode,
-  contents: PackageContents,
   packument: Promise<PackumentOutcome> | undefined,
-  context: {
-    packuments: PackumentStore;
-    treeNames: Set<string>;
-    checkedAt: Date;
-    diff: boolean;
-    npmOptions: NpmOptions;
-    limits: ReadLimits;
-  },
-): Promise<PackageHistory> {
+  checkedAt: Date,
+): Promise<Omit<RegistryContext, 'dependencyRecord'>> {
   if (!packument) return {};
   const outcome = await packument;
   if (!outcome.ok) return { failure: { code: outcome.code, reason: outcome.reason } };
-  const registry = registryFacts(outcome.index, node.version, context.checkedAt);
+  const registry = registryFacts(outcome.index, node.version, checkedAt);
   if (!registry) {
     return {
       failure: {
@@ -258,11 +293,19 @@ async function readHistory(
       },
     };
   }
-  const history: PackageHistory = { registry };
+  return { registry };
+}
+
+/** Registry facts of the dependencies a release added, for those in the scanned tree. */
+async function dependencyRecords(
+  added: readonly string[],
+  self: string,
+  run: RunContext,
+): Promise<(name: string) => DependencyRecord | undefined> {
   const records = new Map<string, DependencyRecord>();
-  for (const name of declaredDependencyNames(contents)) {
-    if (!context.treeNames.has(name) || name === node.name) continue;
-    const dependency = await context.packuments.get(name);
+  for (const name of added) {
+    if (!run.treeNames.has(name) || name === self) continue;
+    const dependency = await run.packuments.get(name);
     if (dependency.ok) {
       records.set(name, {
         ...(dependency.index.created ? { created: dependency.index.created } : {}),
@@ -270,104 +313,39 @@ async function readHistory(
       });
     }
   }
-  history.dependencyRecord = (name) => records.get(name);
-  const previous = registry.previous;
-  if (!context.diff || !previous) return history;
-  const fetched = await fetchRelease(node.name, previous, context.npmOptions, context.limits);
-  if (!fetched.ok) {
-    history.failure = {
-      code: fetched.code,
-      reason: `the previous release ${previous.version}, needed for the version diff: ${fetched.reason}`,
-    };
-    return history;
-  }
-  history.previous = { version: previous.version, contents: fetched.contents };
-  return history;
+  return (name) => records.get(name);
 }
 
-function declaredDependencyNames(contents: PackageContents): string[] {
-  const bytes = contents.files.get('package.json')?.bytes;
-  if (!bytes) return [];
-  const { manifest } = parseManifest(new TextDecoder().decode(bytes));
-  const names = new Set<string>();
-  for (const field of ['dependencies', 'optionalDependencies']) {
-    const value = manifest?.[field];
-    if (value && typeof value === 'object' && !Array.isArray(value))
-      for (const name of Object.keys(value)) names.add(name);
-  }
-  return [...names];
+/** Two integrity strings disagree when they share an algorithm whose digests differ. */
+function integritiesDiffer(a: string, b: string): boolean {
+  const digests = (value: string) =>
+    new Map(
+      value
+        .trim()
+        .split(/\s+/)
+        .map((part) => [part.slice(0, part.indexOf('-')), part.slice(part.indexOf('-') + 1)] as const),
+    );
+  const left = digests(a);
+  const right = digests(b);
+  return [...left].some(([algorithm, digest]) => right.has(algorithm) && right.get(algorithm) !== digest);
 }
 
+/** What the previous release adds to one package's analysis (for callers holding both tarballs). */
+export interface PackageHistory extends RegistryContext {
+  previous?: { version: string; contents: PackageContents };
+}
+
+/** Pure: one package's report from its tarball (and the previous release's), without any cache. */
 export function analysePackage(
   node: PackageNode,
   contents: PackageContents,
   checks: readonly Check[],
   history: PackageHistory = {},
 ): PackageReport {
-  const read = readRelease(node.version, contents);
-  if (!read.ok) return incompleteReport(node, 'EMANIFEST', read.reason);
-  const { release } = read;
-  const failures: string[] = [];
-  let previous: ReleaseView | undefined;
-  if (history.previous) {
-    const readPrevious = readRelease(history.previous.version, history.previous.contents, {
-      contents,
-      code: release.code,
-    });
-    if (readPrevious.ok) previous = readPrevious.release;
-    // Without the previous release the diff cannot run: say so rather than pass the package as compared.
-    else
-      failures.push(
-        `the previous release ${history.previous.version} could not be read for the version diff: ${readPrevious.reason}`,
-      );
-  }
-  const ctx: CheckContext = {
-    name: node.name,
-    version: node.version,
-    manifest: release.manifest,
-    manifestText: read.manifestText,
-    contents,
-    code: release.code,
-    dependencyPaths: node.paths,
-    readText: release.readText,
-    ...(history.registry ? { registry: history.registry } : {}),
-    ...(previous ? { previous } : {}),
-    ...(history.dependencyRecord ? { dependencyRecord: history.dependencyRecord } : {}),
-  };
-  const findings = previous
-    ? checkAgainstPrevious({ ...ctx, previous }, checks, failures).findings
-    : runChecks(ctx, checks, failures);
-  if (!previous) capTestFindings(findings, testOnlyFiles(release.code));
-  for (const failure of release.code.failures) failures.push(`${failure.path}: ${failure.reason}`);
-  findings.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
-  const report: PackageReport = {
-    name: node.name,
-    version: node.version,
-    integrity: node.integrity,
-    paths: node.paths,
-    capabilities: sortCapabilities([
-      ...manifestCapabilities(release.manifest, contents),
-      ...codeCapabilities(release.code),
-    ]),
-    ...withTools(offeredTools(release.code)),
-    findings,
-  };
-  if (history.failure) failures.push(history.failure.reason);
-  if (failures.length > 0) {
-    report.incomplete = {
-      name: node.name,
-      version: node.version,
-      code: history.failure && failures.length === 1 ? history.failure.code : 'ECHECK',
-      reason:
-        failures.length === 1 && history.failure
-          ? history.failure.reason
-          : `checks failed: ${failures.join('; ')}`,
-    };
-  }
-  return report;
+  const code = analyseCode(node.name, node.version, contents, checks, history.previous);
+  if (!code.ok) return incompleteReport(node, code.code, code.reason);
+  return packageReport(node, code.analysis, checks, history);
 }
-
-const withTools = (tools: DeclaredTool[]) => (tools.length > 0 ? { tools } : {});
 
 function incompleteReport(node: PackageNode, code: string, reason: string): PackageReport {
   return {
@@ -379,8 +357,4 @@ function incompleteReport(node: PackageNode, code: string, reason: string): Pack
     findings: [],
     incomplete: { name: node.name, version: node.version, code, reason },
   };
-}
-
-function sortCapabilities(capabilities: Capability[]): Capability[] {
-  return CAPABILITIES.filter((capability) => capabilities.includes(capability));
 }

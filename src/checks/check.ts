@@ -37,9 +37,22 @@ export interface FindingDraft {
   confidence?: Confidence;
 }
 
+/**
+ * What a check judges. `code` checks are pure over the tarball (and the previous release's tarball): their
+ * findings are cached by integrity. `registry` checks judge the name and what the registry says, which change
+ * without the bytes changing: they run on every scan and see only `name`, `version`, `manifest`,
+ * `manifestText`, `registry` and whether the files in REGISTRY_SCOPE_FILES exist.
+ */
+export type CheckScope = 'code' | 'registry';
+
+/** Files whose presence registry-scope checks may ask about (npm implies an install script from binding.gyp). */
+export const REGISTRY_SCOPE_FILES = ['binding.gyp'] as const;
+
 export interface CheckDefinition {
   /** Stable kebab-case id: it appears in JSON, SARIF, allowlists and docs. */
   id: string;
+  /** Defaults to `code`. */
+  scope?: CheckScope;
   title: string;
   description: string;
   /** What it catches, the incident behind it, and how to silence it honestly. */
@@ -49,6 +62,7 @@ export interface CheckDefinition {
 }
 
 export interface Check extends CheckDefinition {
+  scope: CheckScope;
   runToFindings(ctx: CheckContext): Finding[];
 }
 
@@ -58,17 +72,23 @@ export function defineCheck(definition: CheckDefinition): Check {
   }
   return {
     ...definition,
+    scope: definition.scope ?? 'code',
     runToFindings(ctx) {
-      return definition.run(ctx).map((draft) => ({
-        checkId: definition.id,
-        severity: draft.severity,
-        title: draft.title ?? definition.title,
-        message: draft.message,
-        ...(draft.location ? { location: draft.location } : {}),
-        ...(draft.evidence !== undefined ? { evidence: draft.evidence } : {}),
-        confidence: draft.confidence ?? 'high',
-      }));
+      return definition.run(ctx).map((draft) => stampFinding(definition, draft));
     },
+  };
+}
+
+/** A draft as the check's finding: its id, and its title unless the draft has its own. */
+export function stampFinding(check: Pick<CheckDefinition, 'id' | 'title'>, draft: FindingDraft): Finding {
+  return {
+    checkId: check.id,
+    severity: draft.severity,
+    title: draft.title ?? check.title,
+    message: draft.message,
+    ...(draft.location ? { location: draft.location } : {}),
+    ...(draft.evidence !== undefined ? { evidence: draft.evidence } : {}),
+    confidence: draft.confidence ?? 'high',
   };
 }
 

@@ -5,6 +5,7 @@ import { INSTALL_HOOKS } from './install-scripts.js';
 
 export const manifestConfusion = defineCheck({
   id: 'manifest-confusion',
+  scope: 'registry',
   title: 'Registry manifest disagrees with the tarball',
   description:
     "The registry's copy of package.json says something different from the package.json inside the tarball.",

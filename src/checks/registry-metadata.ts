@@ -39,6 +39,7 @@ function isPopular(name: string): boolean {
 
 export const registryMetadata = defineCheck({
   id: 'registry-metadata',
+  scope: 'registry',
   title: 'Registry metadata',
   description: 'What the registry says about who published this version, when, and how.',
   docs: `Reads the package's registry document (packument). Reports: a package first published in the last 30

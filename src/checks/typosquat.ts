@@ -62,6 +62,7 @@ export function typosquatSeverity(
 
 export const typosquat = defineCheck({
   id: 'typosquat',
+  scope: 'registry',
   title: 'Name imitates a popular package',
   description: 'A package name that imitates a popular npm package or a known MCP server.',
   docs: `Compares every package name in the tree with the 10,000 most downloaded npm packages and a curated list

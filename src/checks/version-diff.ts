@@ -1,4 +1,5 @@
-import { releaseDelta } from '../diff/delta.js';
+import { addedDependencies, brandNewDependencies, releaseDelta } from '../diff/delta.js';
+import type { RegistryFacts } from '../registry/releases.js';
 import { defineCheck } from './check.js';
 
 export const versionDiff = defineCheck({
@@ -19,19 +20,34 @@ Turn it off with --no-diff; review a pair of versions with \`ocellus diff <name>
   defaultSeverity: 'high',
   run(ctx) {
     if (!ctx.previous || !ctx.manifest) return [];
-    const releasedAt =
-      (ctx.registry?.timesTrusted ? ctx.registry.release.published : undefined) ?? ctx.registry?.checkedAt;
-    return releaseDelta({
-      previous: ctx.previous,
-      next: {
+    const next = {
+      version: ctx.version,
+      manifest: ctx.manifest,
+      contents: ctx.contents,
+      code: ctx.code,
+      readText: ctx.readText,
+    };
+    const delta = releaseDelta({ previous: ctx.previous, next });
+    // A scan judges brand-new dependencies apart (registry facts are not cached with the code's findings);
+    // given the records here, as in `ocellus diff` and unit tests, the check judges them itself.
+    if (!ctx.dependencyRecord) return delta;
+    return [
+      ...delta,
+      ...brandNewDependencies({
+        name: ctx.name,
         version: ctx.version,
-        manifest: ctx.manifest,
-        contents: ctx.contents,
-        code: ctx.code,
-        readText: ctx.readText,
-      },
-      ...(ctx.dependencyRecord ? { dependencyRecord: ctx.dependencyRecord } : {}),
-      ...(releasedAt ? { releasedAt } : {}),
-    });
+        previousVersion: ctx.previous.version,
+        added: addedDependencies(ctx.previous, next),
+        manifestText: ctx.manifestText,
+        dependencyRecord: ctx.dependencyRecord,
+        ...releasedAtOf(ctx.registry),
+      }),
+    ];
   },
 });
+
+/** When the release was published, if the registry's times can be believed; else when the scan ran. */
+export function releasedAtOf(registry: RegistryFacts | undefined): { releasedAt?: string } {
+  const releasedAt = (registry?.timesTrusted ? registry.release.published : undefined) ?? registry?.checkedAt;
+  return releasedAt ? { releasedAt } : {};
+}

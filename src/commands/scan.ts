@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
+import { openAnalysisCache } from '../cache/location.js';
 import { ExitCode, OcellusError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { loadNpmOptions } from '../npm-config.js';
@@ -31,6 +32,12 @@ export interface ScanCommandOptions {
   allowIncomplete: boolean;
   /** Compare every package with its previous release (on unless --no-diff). */
   diff?: boolean;
+  /** Read and write the analysis cache (on unless --no-cache). */
+  cache?: boolean;
+  /** --cache-dir: where the analysis cache lives. */
+  cacheDir?: string;
+  /** Use cached registry documents without asking the registry whether they changed. */
+  preferOffline?: boolean;
   color: boolean;
   output?: string;
 }
@@ -53,7 +60,14 @@ export async function runScanCommand(
   const npmOptions = await loadNpmOptions({
     cwd: io.cwd,
     env: io.env,
-    overrides: { registry: options.registry },
+    overrides: { registry: options.registry, 'prefer-offline': options.preferOffline || undefined },
+  });
+  const cache = openAnalysisCache({
+    enabled: options.cache ?? true,
+    flag: options.cacheDir,
+    env: io.env,
+    cwd: io.cwd,
+    npmCache: npmOptions.cache,
   });
   const progress = createProgress(io.stderr);
   let result: Awaited<ReturnType<typeof scan>>;
@@ -66,6 +80,7 @@ export async function runScanCommand(
       limits: DEFAULT_LIMITS,
       concurrency: options.concurrency,
       diff: options.diff ?? true,
+      ...(cache ? { cache } : {}),
       onProgress: (event) => progress.update(event),
     });
   } catch (error) {

@@ -8,9 +8,6 @@ import { markNewFindings } from './new-findings.js';
 import { publisherDelta } from './publisher.js';
 import type { DependencyRecord, ReleaseView } from './release.js';
 
-/** These judge the name or the registry document, which two versions of a package share. */
-const NAME_OR_REGISTRY = new Set(['typosquat', 'registry-metadata', 'manifest-confusion']);
-
 /**
  * Runs the checks on a release (whose context carries the previous release, for version-diff) and the code
  * checks on the previous release, then marks the findings that are new. Test-only files are capped first, on
@@ -35,7 +32,8 @@ export function checkAgainstPrevious(
       dependencyPaths: ctx.dependencyPaths,
       readText: previous.readText,
     },
-    checks.filter((check) => !NAME_OR_REGISTRY.has(check.id)),
+    // Registry checks judge the name and the registry document, which two versions of a package share.
+    checks.filter((check) => check.scope === 'code'),
     [],
   );
   capTestFindings(previousFindings, testOnlyFiles(previous.code));
@@ -74,7 +72,7 @@ export function compareReleases(input: CompareInput): { findings: Finding[]; fai
       ...(input.registry ? { registry: input.registry } : {}),
       ...(input.dependencyRecord ? { dependencyRecord: input.dependencyRecord } : {}),
     },
-    input.checks.filter((check) => !NAME_OR_REGISTRY.has(check.id)),
+    input.checks.filter((check) => check.scope === 'code'),
     failures,
   );
   const publisher = input.registry?.previous

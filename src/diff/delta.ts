@@ -18,10 +18,6 @@ import type { DependencyRecord, ReleaseView } from './release.js';
 export interface DeltaInput {
   previous: ReleaseView;
   next: ReleaseView;
-  /** Registry facts of the dependencies the new release declares (names in the scanned tree). */
-  dependencyRecord?: (name: string) => DependencyRecord | undefined;
-  /** When the new release was published (or, failing that, when the scan ran). */
-  releasedAt?: string;
 }
 
 /** A dependency first published this close to the release that adds it was made for that release. */
@@ -29,9 +25,10 @@ const BRAND_NEW_DAYS = 30;
 const LIST_MAX = 6;
 
 /**
- * Pure: the security-relevant changes from one release to the next, as findings naming both versions.
- * Findings of the code checks that are new in `next` are marked by `markNewFindings`; this covers what no
- * single check sees on one version: scripts, dependencies, capabilities, endpoints, files and size that changed.
+ * Pure over the two tarballs: the security-relevant changes from one release to the next, as findings naming
+ * both versions. Findings of the code checks that are new in `next` are marked by `markNewFindings`; this covers
+ * what no single check sees on one version: scripts, dependencies, capabilities, endpoints, files and size that
+ * changed. Whether an added dependency is brand new rests on the registry: `brandNewDependencies`.
  */
 export function releaseDelta(input: DeltaInput): FindingDraft[] {
   const kind = releaseKind(input.previous.version, input.next.version);
@@ -157,7 +154,7 @@ function installScriptDelta({ previous, next }: DeltaInput): FindingDraft[] {
   return findings;
 }
 
-function declaredDependencies(release: ReleaseView): Set<string> {
+function declaredDependencies(release: Pick<ReleaseView, 'manifest'>): Set<string> {
   const names = new Set<string>();
   for (const field of ['dependencies', 'optionalDependencies']) {
     const value = release.manifest[field];
@@ -169,42 +166,67 @@ function declaredDependencies(release: ReleaseView): Set<string> {
 
 const scopeOf = (name: string) => (name.startsWith('@') ? name.split('/')[0] : undefined);
 
-function dependencyDelta(input: DeltaInput): FindingDraft[] {
-  const { previous, next } = input;
+/** Pure: the dependencies `next` declares that `previous` did not, sorted. */
+export function addedDependencies(
+  previous: Pick<ReleaseView, 'manifest'>,
+  next: Pick<ReleaseView, 'manifest'>,
+): string[] {
   const before = declaredDependencies(previous);
-  const added = [...declaredDependencies(next)].filter((name) => !before.has(name)).sort();
+  return [...declaredDependencies(next)].filter((name) => !before.has(name)).sort();
+}
+
+function dependencyDelta({ previous, next }: DeltaInput): FindingDraft[] {
+  const added = addedDependencies(previous, next);
   if (added.length === 0) return [];
-  const findings: FindingDraft[] = [];
-  const ordinary: string[] = [];
-  const ownScope = scopeOf(String(next.manifest.name ?? ''));
-  for (const name of added) {
-    const record = input.dependencyRecord?.(name);
-    const age = daysBetween(record?.created, input.releasedAt);
-    // A sibling in the package's own scope is usually released together with it.
-    if (age !== undefined && age <= BRAND_NEW_DAYS && (!ownScope || scopeOf(name) !== ownScope)) {
-      const text = next.readText('package.json');
-      const at = text
-        ? (locateKey(text, name, 'dependencies') ?? locateKey(text, name, 'optionalDependencies'))
-        : undefined;
-      findings.push({
-        severity: 'high',
-        title: 'Brand-new dependency added',
-        message: `${next.version} adds a dependency on ${name}, a package first published ${describeDays(age)} before this release (${record?.versionCount ?? '?'} version(s)); ${previous.version} did not depend on it.`,
-        location: { file: 'package.json', ...(at ? { line: at.line, column: at.column } : {}) },
-        evidence: excerpt(`"${name}"`),
-        confidence: 'medium',
-      });
-    } else {
-      ordinary.push(name);
-    }
-  }
-  if (ordinary.length > 0) {
-    findings.push({
+  return [
+    {
       severity: 'info',
       title: 'Dependencies added',
-      message: `${next.version} adds ${ordinary.length} dependenc${ordinary.length === 1 ? 'y' : 'ies'} that ${previous.version} did not have: ${listed(ordinary)}.`,
+      message: `${next.version} adds ${added.length} dependenc${added.length === 1 ? 'y' : 'ies'} that ${previous.version} did not have: ${listed(added)}.`,
       location: { file: 'package.json' },
       confidence: 'high',
+    },
+  ];
+}
+
+export interface BrandNewInput {
+  /** The package's own name: a sibling in its own scope is usually released together with it. */
+  name: string;
+  version: string;
+  previousVersion: string;
+  /** From `addedDependencies`. */
+  added: readonly string[];
+  /** The new release's package.json text, to point at the dependency. */
+  manifestText: string | null;
+  /** Registry facts of the added dependencies (names in the scanned tree). */
+  dependencyRecord: (name: string) => DependencyRecord | undefined;
+  /** When the new release was published (or, failing that, when the scan ran). */
+  releasedAt?: string;
+}
+
+/**
+ * Pure: the added dependencies first published shortly before the release that adds them: made for that release,
+ * the slow-burn takeover's shape. Judged apart from the rest of the delta because it rests on registry facts,
+ * which change while the two tarballs do not.
+ */
+export function brandNewDependencies(input: BrandNewInput): FindingDraft[] {
+  const findings: FindingDraft[] = [];
+  const ownScope = scopeOf(input.name);
+  for (const name of input.added) {
+    const record = input.dependencyRecord(name);
+    const age = daysBetween(record?.created, input.releasedAt);
+    if (age === undefined || age > BRAND_NEW_DAYS || (ownScope && scopeOf(name) === ownScope)) continue;
+    const text = input.manifestText;
+    const at = text
+      ? (locateKey(text, name, 'dependencies') ?? locateKey(text, name, 'optionalDependencies'))
+      : undefined;
+    findings.push({
+      severity: 'high',
+      title: 'Brand-new dependency added',
+      message: `${input.version} adds a dependency on ${name}, a package first published ${describeDays(age)} before this release (${record?.versionCount ?? '?'} version(s)); ${input.previousVersion} did not depend on it.`,
+      location: { file: 'package.json', ...(at ? { line: at.line, column: at.column } : {}) },
+      evidence: excerpt(`"${name}"`),
+      confidence: 'medium',
     });
   }
   return findings;

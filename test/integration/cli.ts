@@ -37,6 +37,8 @@ export function runCli(
     HOME: home.home,
     npm_config_userconfig: join(home.home, '.npmrc'),
     npm_config_cache: home.cache,
+    // Beside the npm cache, never in the developer's own $XDG_CACHE_HOME.
+    OCELLUS_CACHE_DIR: join(home.home, 'ocellus-cache'),
     NO_COLOR: '1',
     ...options.env,
   });

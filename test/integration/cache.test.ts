@@ -1,0 +1,186 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { decodeEntry, encodeEntry } from '../../src/cache/analysis-cache.js';
+import type { Report } from '../../src/report/build.js';
+import { type Fault, startFaultProxy } from '../hostile/fault-proxy.js';
+import { isolatedHome, runCli } from './cli.js';
+import { lockedMonorepo } from './monorepo.js';
+
+const registry = inject('registryUrl');
+const POSTMARK = 'postmark-mcp-bcc-backdoor@1.0.16';
+const TARBALL = /\/-\/.*\.tgz$/;
+
+/** A user with their own npm cache and analysis cache, scanning through a proxy that records every request. */
+function user() {
+  const home = isolatedHome();
+  const cacheDir = join(home.home, 'analyses');
+  async function scan(spec: string, options: { faults?: Fault[]; args?: string[]; cwd?: string } = {}) {
+    const proxy = await startFaultProxy(registry, options.faults ?? []);
+    try {
+      const result = await runCli(
+        ['scan', spec, '--registry', proxy.url, '--format', 'json', ...(options.args ?? [])],
+        { home, env: { OCELLUS_CACHE_DIR: cacheDir }, ...(options.cwd ? { cwd: options.cwd } : {}) },
+      );
+      return {
+        ...result,
+        report: JSON.parse(result.stdout) as Report,
+        tarballs: proxy.seen.filter((path) => TARBALL.test(path)),
+      };
+    } finally {
+      await proxy.stop();
+    }
+  }
+  return { home, cacheDir, scan };
+}
+
+function entries(cacheDir: string): string[] {
+  const root = join(cacheDir, 'analysis-v1');
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => join(root, name));
+}
+
+/** Reports differ only by the proxy's port in nothing they print; compare what a user reads. */
+const essence = (report: Report) =>
+  report.packages.map(({ name, version, findings, capabilities, tools }) => ({
+    name,
+    version,
+    findings,
+    capabilities,
+    tools,
+  }));
+
+describe('the analysis cache', () => {
+  it('a warm re-scan downloads no tarball and reports exactly what the cold scan did', async () => {
+    const alice = user();
+    const cold = await alice.scan(POSTMARK);
+    expect(cold.code).toBe(1);
+    expect(cold.tarballs.length).toBeGreaterThan(0);
+    const warm = await alice.scan(POSTMARK);
+    expect(warm.tarballs).toEqual([]);
+    expect(warm.code).toBe(1);
+    expect(essence(warm.report)).toEqual(essence(cold.report));
+    // The version diff is part of what was cached: the added Bcc line is still quoted.
+    const postmark = warm.report.packages.find((pkg) => pkg.name === 'postmark-mcp-bcc-backdoor');
+    expect(postmark?.findings[0]?.severity).toBe('critical');
+    expect(postmark?.findings[0]?.message).toContain('New in 1.0.16');
+  });
+
+  it('what the registry says is judged afresh over a cached analysis', async () => {
+    const bob = user();
+    await bob.scan(POSTMARK);
+    const deprecate: Fault = {
+      path: /^\/postmark-mcp-bcc-backdoor$/,
+      rewrite: (doc) => {
+        const versions = doc.versions as Record<string, Record<string, unknown>>;
+        if (versions['1.0.16']) versions['1.0.16'].deprecated = 'this version sends your mail to a stranger';
+        return doc;
+      },
+    };
+    const warm = await bob.scan(POSTMARK, { faults: [deprecate] });
+    expect(warm.tarballs).toEqual([]);
+    const findings = warm.report.packages.find((pkg) => pkg.name === 'postmark-mcp-bcc-backdoor')?.findings;
+    expect(findings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          checkId: 'registry-metadata',
+          message: expect.stringContaining('deprecated'),
+        }),
+        expect.objectContaining({ checkId: 'hardcoded-recipient', severity: 'critical' }),
+      ]),
+    );
+  });
+
+  it('a damaged entry is recomputed, never trusted, and replaced', async () => {
+    const carol = user();
+    const cold = await carol.scan(POSTMARK);
+    const files = entries(carol.cacheDir);
+    expect(files.length).toBeGreaterThan(0);
+    for (const [index, file] of files.entries()) {
+      const text = readFileSync(file, 'utf8');
+      // Half lose their tail (a crash mid-write on a filesystem without atomic rename); half are altered so
+      // the findings are gone but the JSON still parses.
+      writeFileSync(
+        file,
+        index % 2 === 0 ? text.slice(0, text.length / 2) : text.replaceAll('"critical"', '"info"'),
+      );
+    }
+    const warm = await carol.scan(POSTMARK);
+    expect(essence(warm.report)).toEqual(essence(cold.report));
+    for (const file of entries(carol.cacheDir)) expect(decodeEntry(readFileSync(file, 'utf8'))).toBeDefined();
+  });
+
+  it('--no-cache neither reads nor writes the cache', async () => {
+    const dave = user();
+    const uncached = await dave.scan(POSTMARK, { args: ['--no-cache'] });
+    expect(uncached.code).toBe(1);
+    expect(() => statSync(join(dave.cacheDir, 'analysis-v1'))).toThrow();
+    await dave.scan(POSTMARK);
+    // Whole entries are believed (their checksum holds): empty their findings to see who reads them.
+    for (const file of entries(dave.cacheDir)) {
+      const entry = decodeEntry(readFileSync(file, 'utf8'));
+      if (entry) writeFileSync(file, encodeEntry({ ...entry, findings: [] }));
+    }
+    expect((await dave.scan(POSTMARK)).code).toBe(0);
+    const bypassed = await dave.scan(POSTMARK, { args: ['--no-cache'] });
+    expect(bypassed.code).toBe(1);
+    expect(essence(bypassed.report)).toEqual(essence(uncached.report));
+  });
+
+  it('concurrent runs share one cache folder without damaging it', async () => {
+    const erin = user();
+    const runs = await Promise.all([erin.scan(POSTMARK), erin.scan(POSTMARK), erin.scan(POSTMARK)]);
+    for (const run of runs) expect(essence(run.report)).toEqual(essence(runs[0]?.report as Report));
+    const files = entries(erin.cacheDir);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(decodeEntry(readFileSync(file, 'utf8'))).toBeDefined();
+    expect(
+      readdirSync(join(erin.cacheDir, 'analysis-v1'), { recursive: true, encoding: 'utf8' }),
+    ).not.toEqual(expect.arrayContaining([expect.stringMatching(/\.tmp$/)]));
+  });
+
+  it('a project audit still catches a registry that now lists other bytes than the lockfile, with nothing downloaded', async () => {
+    const frank = user();
+    const dir = await lockedMonorepo(registry, frank.home.cache);
+    await frank.scan('.', { cwd: dir });
+    const relist: Fault = {
+      path: /^\/tiny-units$/,
+      rewrite: (doc) => {
+        const versions = doc.versions as Record<string, { dist: Record<string, unknown> }>;
+        for (const manifest of Object.values(versions))
+          manifest.dist.integrity = `sha512-${Buffer.alloc(64, 9).toString('base64')}`;
+        return doc;
+      },
+    };
+    const warm = await frank.scan('.', { cwd: dir, faults: [relist] });
+    expect(warm.tarballs).toEqual([]);
+    expect(warm.code).toBe(1);
+    expect(warm.report.packages.find((pkg) => pkg.name === 'tiny-units')?.findings).toEqual([
+      expect.objectContaining({ checkId: 'lockfile-integrity', severity: 'critical' }),
+    ]);
+  });
+
+  it('--prefer-offline scans from cached registry documents without asking the registry again', async () => {
+    const grace = user();
+    const faults: Fault[] = [];
+    const proxy = await startFaultProxy(registry, faults);
+    try {
+      const args = ['scan', POSTMARK, '--registry', proxy.url, '--format', 'json'];
+      const options = { home: grace.home, env: { OCELLUS_CACHE_DIR: grace.cacheDir } };
+      expect((await runCli(args, options)).code).toBe(1);
+      // From now on the registry answers every request with an error.
+      faults.push({ path: /./, status: 500 });
+      const before = proxy.seen.length;
+      const offline = await runCli([...args, '--prefer-offline'], options);
+      expect(offline.code).toBe(1);
+      expect(proxy.seen.length).toBe(before);
+      expect(JSON.parse(offline.stdout).summary.highestSeverity).toBe('critical');
+      // Without it, the registry is asked, and its failure leaves the scan incomplete (exit 3), never passed.
+      const online = await runCli(args, options);
+      expect(online.code).toBe(3);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
