@@ -332,6 +332,18 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+let finished = false;
+// Node exits quietly, with 0, when nothing is left to wait for, even if the command never finished (a promise
+// nothing will settle). A scanner must not pass that way: an unfinished command exits 3 and says so.
+process.on('exit', () => {
+  if (finished) return;
+  process.stderr.write(
+    'ocellus: internal error; the command stopped before it finished. Nothing was passed.\n',
+  );
+  process.exitCode = ExitCode.incomplete;
+});
+
 main(process.argv).then((code) => {
+  finished = true;
   process.exitCode = code;
 });

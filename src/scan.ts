@@ -1,7 +1,9 @@
 import { resolve as resolvePath } from 'node:path';
 import pLimit from 'p-limit';
+import type { Packument } from 'pacote';
 import { analyseCode, type CodeAnalysis } from './analyse/code-analysis.js';
 import { packageReport, type RegistryContext } from './analyse/package-report.js';
+import { AnalysisPool } from './analyse/pool.js';
 import type { AnalysisCache } from './cache/analysis-cache.js';
 import { type Check, excerpt } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
@@ -35,6 +37,8 @@ export interface ScanRequest {
   now?: Date;
   /** Code analyses cached by integrity; none with --no-cache. */
   cache?: AnalysisCache;
+  /** The environment, for $OCELLUS_WORKERS and $OCELLUS_WORKER_HEAP_MB. */
+  env?: NodeJS.ProcessEnv;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -58,7 +62,8 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     throw new OcellusError('EUSAGE', 'Scan one project folder at a time, without package specs beside it.');
   }
   const locked = project?.dir ? await resolveLockfile(project.dir, request.npmOptions) : undefined;
-  const resolved = locked ?? (await resolveIdealTree(request.specs, request.npmOptions));
+  const documents = new Map<string, Packument>();
+  const resolved = locked ?? (await resolveIdealTree(request.specs, request.npmOptions, documents));
   // --changed-only: the packages the change under review added or moved to another version.
   const tree = request.onlyChanged
     ? {
@@ -71,8 +76,12 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const offRegistry = new Map(
     (locked?.offRegistry ?? []).map((entry) => [`${entry.name}@${entry.version}`, entry]),
   );
-  const packuments = new PackumentStore(request.npmOptions);
+  const packuments = new PackumentStore(request.npmOptions, documents);
   const treeNames = new Set(tree.packages.filter(fromRegistry).map((node) => node.name));
+  // pacote reads its in-memory documents synchronously when asked: every name is handed over now, and the
+  // documents (many megabytes for some packages) are dropped as soon as they are reduced to what the scan uses.
+  for (const name of treeNames) void packuments.get(name);
+  documents.clear();
   const checkedAt = request.now ?? new Date();
 
   const total = tree.packages.length;
@@ -91,34 +100,38 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     checkedAt,
     diff: request.diff ?? true,
     lockfile: locked?.lockfile.name,
+    // Workers run the built-in checks only: a caller's own check list is run in-process.
+    pool: request.checks ? undefined : AnalysisPool.forTree(tree.packages.length, request.env),
   };
   progress({ phase: 'fetch', done: 0, total });
-  const reports = await Promise.all(
-    tree.packages.map((node) =>
-      limit(async (): Promise<PackageReport> => {
-        const source = offRegistry.get(`${node.name}@${node.version}`);
-        const tarballPath = source ? localTarball(source, project?.dir) : undefined;
-        if (source && tarballPath) {
-          const outcome = await fetchPackage(
-            { ...node, resolved: tarballPath },
-            request.npmOptions,
-            request.limits,
-          );
+  const reports = await settleAll(run.pool, () =>
+    Promise.all(
+      tree.packages.map((node) =>
+        limit(async (): Promise<PackageReport> => {
+          const source = offRegistry.get(`${node.name}@${node.version}`);
+          const tarballPath = source ? localTarball(source, project?.dir) : undefined;
+          if (source && tarballPath) {
+            const outcome = await fetchPackage(
+              { ...node, resolved: tarballPath },
+              request.npmOptions,
+              request.limits,
+            );
+            settle();
+            const report = outcome.ok
+              ? analysePackage(node, outcome.contents, checks)
+              : incompleteReport(node, outcome.code, outcome.reason);
+            report.findings.push(sourceFinding(node, source));
+            return report;
+          }
+          if (source) {
+            settle();
+            return offRegistryReport(node, source);
+          }
+          const report = await scanRegistryPackage(node, run);
           settle();
-          const report = outcome.ok
-            ? analysePackage(node, outcome.contents, checks)
-            : incompleteReport(node, outcome.code, outcome.reason);
-          report.findings.push(sourceFinding(node, source));
           return report;
-        }
-        if (source) {
-          settle();
-          return offRegistryReport(node, source);
-        }
-        const report = await scanRegistryPackage(node, run);
-        settle();
-        return report;
-      }),
+        }),
+      ),
     ),
   );
   if (request.cache && request.cache.stats.writes > 0) await request.cache.prune();
@@ -201,6 +214,15 @@ function localTarball(
 
 const fromRegistry = (node: PackageNode) => !(node.resolved?.startsWith('file:') ?? false);
 
+/** Runs the scan's work, then stops the worker threads whatever happened. */
+async function settleAll<T>(pool: AnalysisPool | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    await pool?.close();
+  }
+}
+
 interface RunContext {
   request: ScanRequest;
   checks: readonly Check[];
@@ -211,6 +233,8 @@ interface RunContext {
   diff: boolean;
   /** For a project audit: the lockfile's name. */
   lockfile: string | undefined;
+  /** Worker threads for the code analysis; absent: analysed in-process. */
+  pool: AnalysisPool | undefined;
 }
 
 /**
@@ -261,7 +285,14 @@ async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<
           reason: `the previous release ${previous.version}, needed for the version diff: ${fetched.reason}`,
         };
     }
-    const code = analyseCode(node.name, node.version, outcome.contents, run.checks, previousContents);
+    const code = run.pool
+      ? await run.pool.run({
+          name: node.name,
+          version: node.version,
+          contents: outcome.contents,
+          ...(previousContents ? { previous: previousContents } : {}),
+        })
+      : analyseCode(node.name, node.version, outcome.contents, run.checks, previousContents);
     if (!code.ok) return incompleteReport(node, code.code, code.reason);
     analysis = code.analysis;
     // Only whole analyses are kept: one that could not read everything is recomputed next time, not replayed.

@@ -47,6 +47,7 @@ export async function runApproveCommand(
     limits: DEFAULT_LIMITS,
     concurrency: 16,
     ...(cache ? { cache } : {}),
+    env: io.env,
   });
   const { report, judgement } = buildReport(result, {
     toolVersion: io.toolVersion,

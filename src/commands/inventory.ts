@@ -117,6 +117,7 @@ async function scanServer(
       limits: DEFAULT_LIMITS,
       concurrency: options.concurrency,
       ...(cache ? { cache } : {}),
+      env: io.env,
     });
     const { report } = buildReport(result, {
       toolVersion: io.toolVersion,

@@ -81,6 +81,7 @@ export async function runScanCommand(
       concurrency: options.concurrency,
       diff: options.diff ?? true,
       ...(cache ? { cache } : {}),
+      env: io.env,
       onProgress: (event) => progress.update(event),
     });
   } catch (error) {
@@ -126,11 +127,21 @@ export async function runScanCommand(
     if (marks.length > 10) names.push(`and ${marks.length - 10} more (the report lists them all)`);
     io.stderr.write(
       `ocellus: the scan is incomplete; ${marks.length} package(s) could not be analysed:\n  ${names.join('\n  ')}\n` +
-        'Re-run when the registry is reachable, or pass --allow-incomplete to accept a partial answer.\n',
+        `${incompleteAdvice(marks)} or pass --allow-incomplete to accept a partial answer.\n`,
     );
   }
   return judgement.exitCode;
 }
+
+/** What to do about packages that could not be analysed depends on why: the registry, or their contents. */
+function incompleteAdvice(marks: ReadonlyArray<{ code: string }>): string {
+  const registry = marks.some((mark) => !LOCAL_CAUSES.has(mark.code));
+  const local = marks.some((mark) => LOCAL_CAUSES.has(mark.code));
+  if (registry && local) return 'Re-run when the registry is reachable, review the others by hand,';
+  return local ? 'Review these packages by hand,' : 'Re-run when the registry is reachable,';
+}
+/** Causes in the package itself (its contents, its source), which a re-run does not change. */
+const LOCAL_CAUSES = new Set(['ECHECK', 'EMANIFEST', 'ETOOBIG', 'ETOOMANY', 'EBADTAR', 'EOFFREGISTRY']);
 
 /**
  * The name@version set of the lockfile the change started from: a lockfile path, or a git ref whose copy of the

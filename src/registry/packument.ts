@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import pacote from 'pacote';
+import pacote, { type Packument } from 'pacote';
 import semver from 'semver';
 import { errorMessage, npmErrorCode } from '../errors.js';
 import { briefRetry } from '../fetch/tarball.js';
@@ -172,9 +172,12 @@ export type PackumentOutcome =
 export class PackumentStore {
   readonly #npmOptions: NpmOptions;
   readonly #pending = new Map<string, Promise<PackumentOutcome>>();
+  readonly #documents: Map<string, Packument> | undefined;
 
-  constructor(npmOptions: NpmOptions) {
+  /** `documents`: full registry documents already fetched this run (by Arborist), read before the network. */
+  constructor(npmOptions: NpmOptions, documents?: Map<string, Packument>) {
     this.#npmOptions = npmOptions;
+    this.#documents = documents;
   }
 
   get(name: string): Promise<PackumentOutcome> {
@@ -191,6 +194,7 @@ export class PackumentStore {
       const packument = await pacote.packument(name, {
         ...this.#npmOptions,
         fullMetadata: true,
+        ...(this.#documents ? { packumentCache: this.#documents } : {}),
         retry: briefRetry(this.#npmOptions.retry),
       });
       return { ok: true, index: indexPackument(packument) };

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Arborist from '@npmcli/arborist';
+import type { Packument } from 'pacote';
 import { errorMessage, npmErrorCode, OcellusError } from '../errors.js';
 import { briefRetry } from '../fetch/tarball.js';
 import type { PackageNode } from '../model.js';
@@ -25,7 +26,15 @@ const isInert = (node: ArboristNode) => (node as ArboristNode & { inert?: boolea
  * Builds the tree `npm install <specs>` would produce, without installing anything: Arborist's ideal tree,
  * built in an empty throw-away folder, reads packuments only. No tarball is extracted and no script runs.
  */
-export async function resolveIdealTree(specs: ScanSpec[], npmOptions: NpmOptions): Promise<ResolvedTree> {
+export async function resolveIdealTree(
+  specs: ScanSpec[],
+  npmOptions: NpmOptions,
+  /**
+   * Registry documents Arborist reads are left here (full ones, with publish times and publishers), so the scan
+   * reads each one once instead of fetching the abbreviated and then the full document.
+   */
+  documents?: Map<string, Packument>,
+): Promise<ResolvedTree> {
   const folder = await mkdtemp(join(tmpdir(), 'ocellus-resolve-'));
   try {
     const arborist = new Arborist({
@@ -39,6 +48,7 @@ export async function resolveIdealTree(specs: ScanSpec[], npmOptions: NpmOptions
       save: false,
       // The throw-away root is not the user's project: never let a workspace config leak in.
       workspacesEnabled: false,
+      ...(documents ? { fullMetadata: true, packumentCache: documents } : {}),
     });
     let tree: ArboristNode;
     try {

@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { errorMessage } from '../errors.js';
+import type { CodeOutcome } from './code-analysis.js';
+import type { AnalyseTask } from './worker.js';
+
+const WORKER = new URL('./worker.js', import.meta.url);
+/** Heap per worker: a hostile file that would need more ends that package's analysis, not the scan. */
+const WORKER_HEAP_MB = 1536;
+
+/**
+ * Code analysis on worker threads, so parsing uses every core and the main thread keeps fetching while
+ * packages are parsed. Started on the first task (a warm scan served from the cache never pays for it).
+ */
+export class AnalysisPool {
+  readonly #threads: number;
+  readonly #heapMb: number;
+  #pool: Piscina | undefined;
+  /** How to fail each task in flight, should the pool report a worker that died outside a task. */
+  readonly #waiting = new Set<(error: unknown) => void>();
+
+  constructor(threads: number, heapMb = WORKER_HEAP_MB) {
+    this.#threads = threads;
+    this.#heapMb = heapMb;
+  }
+
+  /**
+   * A pool when it can pay for itself: more than one core, a tree big enough to keep threads busy, and a
+   * built worker module (tests that run the TypeScript sources analyse in-process). $OCELLUS_WORKERS sets the
+   * thread count outright (0: analyse in-process); $OCELLUS_WORKER_HEAP_MB the heap each worker may use.
+   */
+  static forTree(packages: number, env: NodeJS.ProcessEnv = {}): AnalysisPool | undefined {
+    if (!existsSync(fileURLToPath(WORKER))) return undefined;
+    const heapMb = positive(env.OCELLUS_WORKER_HEAP_MB) ?? WORKER_HEAP_MB;
+    const forced = env.OCELLUS_WORKERS?.trim();
+    if (forced !== undefined && forced !== '') {
+      const threads = Number(forced);
+      return Number.isInteger(threads) && threads > 0 ? new AnalysisPool(threads, heapMb) : undefined;
+    }
+    const threads = Math.min(availableParallelism(), 8);
+    return threads >= 2 && packages >= 16 ? new AnalysisPool(threads, heapMb) : undefined;
+  }
+
+  async run(task: AnalyseTask): Promise<CodeOutcome> {
+    const pool = this.#start();
+    let fail: ((error: unknown) => void) | undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      fail = reject;
+    });
+    if (fail) this.#waiting.add(fail);
+    try {
+      return (await Promise.race([pool.run(task), stopped])) as CodeOutcome;
+    } catch (error) {
+      // A worker that died (out of memory on a hostile file) leaves this package unanalysed, never passed.
+      return { ok: false, code: 'ECHECK', reason: `the analysis stopped: ${errorMessage(error)}` };
+    } finally {
+      if (fail) this.#waiting.delete(fail);
+    }
+  }
+
+  #start(): Piscina {
+    if (this.#pool) return this.#pool;
+    const pool = new Piscina({
+      filename: WORKER.href,
+      minThreads: 0,
+      maxThreads: this.#threads,
+      idleTimeout: 1000,
+      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
+    });
+    // A worker that dies outside a task (while starting) is reported by the pool, and the tasks waiting for it
+    // would never settle: they fail instead. Without a listener the event would end the whole process.
+    pool.on('error', (error: unknown) => {
+      for (const fail of this.#waiting) fail(error);
+    });
+    this.#pool = pool;
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool?.destroy();
+  }
+}
+
+function positive(value: string | undefined): number | undefined {
+  const number = Number(value);
+  return value && Number.isFinite(number) && number > 0 ? number : undefined;
+}

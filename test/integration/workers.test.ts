@@ -1,0 +1,45 @@
+import { describe, expect, inject, it } from 'vitest';
+import type { Report } from '../../src/report/build.js';
+import { isolatedHome, runCli } from './cli.js';
+
+const registry = inject('registryUrl');
+const home = isolatedHome();
+/** Attacks and look-alikes of every kind, scanned together so that several packages are in the workers at once. */
+const SUBJECTS = [
+  'postmark-mcp-bcc-backdoor@1.0.16',
+  'files-mcp-helpful-trojan',
+  'docs-mcp-server',
+  'ua-parser-js-node-dropper',
+  'chalk-wallet-drainer',
+  'notes-mcp-poisoned',
+  'native-addon-example',
+  'git-exec-helper',
+];
+
+const scanWith = (env: Record<string, string>) =>
+  runCli(['scan', ...SUBJECTS, '--registry', registry, '--format', 'json', '--no-cache'], {
+    home,
+    env,
+  }).then((result) => ({ ...result, report: JSON.parse(result.stdout) as Report }));
+
+describe('code analysis on worker threads', () => {
+  it('reports exactly what the in-process analysis reports', async () => {
+    const [inProcess, threaded] = await Promise.all([
+      scanWith({ OCELLUS_WORKERS: '0' }),
+      scanWith({ OCELLUS_WORKERS: '2' }),
+    ]);
+    expect(threaded.code).toBe(inProcess.code);
+    expect(threaded.report.packages).toEqual(inProcess.report.packages);
+    const severities = threaded.report.packages.flatMap((pkg) => pkg.findings.map((f) => f.severity));
+    expect(severities).toContain('critical');
+  });
+
+  it('a worker that runs out of memory leaves its packages unanalysed (exit 3), never passed or crashed', async () => {
+    const starved = await scanWith({ OCELLUS_WORKERS: '1', OCELLUS_WORKER_HEAP_MB: '16' });
+    expect(starved.code).toBe(3);
+    expect(starved.report.summary.verdict).not.toBe('pass');
+    expect(starved.report.summary.incomplete.length).toBeGreaterThan(0);
+    expect(starved.report.summary.incomplete[0]?.reason).toContain('the analysis stopped');
+    expect(starved.stderr).toContain('Review these packages by hand');
+  });
+});
