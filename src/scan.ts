@@ -4,6 +4,7 @@ import type { Packument } from 'pacote';
 import { analyseCode, type CodeAnalysis } from './analyse/code-analysis.js';
 import { packageReport, type RegistryContext } from './analyse/package-report.js';
 import { AnalysisPool } from './analyse/pool.js';
+import { ByteBudget } from './byte-budget.js';
 import type { AnalysisCache } from './cache/analysis-cache.js';
 import { type Check, excerpt } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
@@ -13,6 +14,7 @@ import type { ReadLimits } from './fetch/limits.js';
 import { fetchPackage, fetchRelease } from './fetch/tarball.js';
 import type { Finding, IncompleteMark, PackageContents, PackageNode, PackageReport } from './model.js';
 import type { NpmOptions } from './npm-config.js';
+import type { ReleaseRecord } from './registry/packument.js';
 import { type PackumentOutcome, PackumentStore } from './registry/packument.js';
 import { registryFacts } from './registry/releases.js';
 import { resolveIdealTree } from './resolve/ideal-tree.js';
@@ -51,6 +53,13 @@ export interface ScanResult {
   /** For a project audit: the lockfile read, so reports can point at its entries. */
   lockfile?: LockedProject['lockfile'];
 }
+
+/**
+ * Unpacked package bytes fetched and in analysis at once. Parsing takes many times a file's size, so this,
+ * not the concurrency, is what keeps memory bounded on trees with big packages; a package bigger than the
+ * whole budget is analysed alone.
+ */
+const IN_FLIGHT_BYTES = 48 * 1024 * 1024;
 
 /** resolve → fetch → facts → checks, for every package in the tree. Returns data; reporting is elsewhere. */
 export async function scan(request: ScanRequest): Promise<ScanResult> {
@@ -102,6 +111,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     lockfile: locked?.lockfile.name,
     // Workers run the built-in checks only: a caller's own check list is run in-process.
     pool: request.checks ? undefined : AnalysisPool.forTree(tree.packages.length, request.env),
+    budget: new ByteBudget(IN_FLIGHT_BYTES),
   };
   progress({ phase: 'fetch', done: 0, total });
   const reports = await settleAll(run.pool, () =>
@@ -235,6 +245,8 @@ interface RunContext {
   lockfile: string | undefined;
   /** Worker threads for the code analysis; absent: analysed in-process. */
   pool: AnalysisPool | undefined;
+  /** Bounds the unpacked bytes fetched and being analysed at once, whatever the concurrency. */
+  budget: ByteBudget;
 }
 
 /**
@@ -265,36 +277,17 @@ async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<
     if (run.lockfile && node.integrity && listed && integritiesDiffer(node.integrity, listed))
       extra.push(integrityFinding(node, run.lockfile, 'lists'));
   } else {
-    const target =
-      run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
-    const outcome = await fetchPackage(target, request.npmOptions, request.limits);
-    if (!outcome.ok) {
-      const report = incompleteReport(node, outcome.code, outcome.reason);
-      // The lockfile pins these bytes: a registry serving others is an attack or a broken mirror.
-      if (run.lockfile && outcome.code === 'EINTEGRITY')
-        report.findings.push(integrityFinding(node, run.lockfile, 'serves'));
-      return report;
+    const release = await run.budget.acquire(
+      estimatedBytes(history.registry?.release) + (previous ? estimatedBytes(previous) : 0),
+    );
+    let fresh: Awaited<ReturnType<typeof analyseTarballs>>;
+    try {
+      fresh = await analyseTarballs(node, packument, previous, history, run);
+    } finally {
+      release();
     }
-    let previousContents: { version: string; contents: PackageContents } | undefined;
-    if (previous) {
-      const fetched = await fetchRelease(node.name, previous, request.npmOptions, request.limits);
-      if (fetched.ok) previousContents = { version: previous.version, contents: fetched.contents };
-      else
-        history.failure = {
-          code: fetched.code,
-          reason: `the previous release ${previous.version}, needed for the version diff: ${fetched.reason}`,
-        };
-    }
-    const code = run.pool
-      ? await run.pool.run({
-          name: node.name,
-          version: node.version,
-          contents: outcome.contents,
-          ...(previousContents ? { previous: previousContents } : {}),
-        })
-      : analyseCode(node.name, node.version, outcome.contents, run.checks, previousContents);
-    if (!code.ok) return incompleteReport(node, code.code, code.reason);
-    analysis = code.analysis;
+    if (!fresh.ok) return fresh.report;
+    analysis = fresh.analysis;
     // Only whole analyses are kept: one that could not read everything is recomputed next time, not replayed.
     if (key && analysis.failures.length === 0 && !history.failure) await request.cache?.put(key, analysis);
   }
@@ -305,6 +298,53 @@ async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<
   report.findings.push(...extra);
   return report;
 }
+
+/**
+ * Fetches a package's tarball and the previous release's (in parallel) and analyses them. The contents live only
+ * in this call: once the analysis is computed they can be collected.
+ */
+async function analyseTarballs(
+  node: PackageNode,
+  packument: Promise<PackumentOutcome> | undefined,
+  previous: ReleaseRecord | undefined,
+  history: Omit<RegistryContext, 'dependencyRecord'>,
+  run: RunContext,
+): Promise<{ ok: true; analysis: CodeAnalysis } | { ok: false; report: PackageReport }> {
+  const { request } = run;
+  const target =
+    run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
+  const [outcome, previousOutcome] = await Promise.all([
+    fetchPackage(target, request.npmOptions, request.limits),
+    previous ? fetchRelease(node.name, previous, request.npmOptions, request.limits) : undefined,
+  ]);
+  if (!outcome.ok) {
+    const report = incompleteReport(node, outcome.code, outcome.reason);
+    // The lockfile pins these bytes: a registry serving others is an attack or a broken mirror.
+    if (run.lockfile && outcome.code === 'EINTEGRITY')
+      report.findings.push(integrityFinding(node, run.lockfile, 'serves'));
+    return { ok: false, report };
+  }
+  let previousContents: { version: string; contents: PackageContents } | undefined;
+  if (previous && previousOutcome?.ok)
+    previousContents = { version: previous.version, contents: previousOutcome.contents };
+  else if (previous && previousOutcome && !previousOutcome.ok)
+    history.failure = {
+      code: previousOutcome.code,
+      reason: `the previous release ${previous.version}, needed for the version diff: ${previousOutcome.reason}`,
+    };
+  const code = run.pool
+    ? await run.pool.run({
+        name: node.name,
+        version: node.version,
+        contents: outcome.contents,
+        ...(previousContents ? { previous: previousContents } : {}),
+      })
+    : analyseCode(node.name, node.version, outcome.contents, run.checks, previousContents);
+  return code.ok ? code : { ok: false, report: incompleteReport(node, code.code, code.reason) };
+}
+
+/** A release whose size the registry does not give is budgeted as an ordinary package. */
+const estimatedBytes = (release: ReleaseRecord | undefined) => release?.unpackedSize ?? 1024 * 1024;
 
 /** What the registry says of this version and the one before it, without fetching any tarball. */
 async function registryHistory(

@@ -28,6 +28,8 @@ export interface ReleaseRecord {
   deprecated?: string;
   integrity?: string;
   tarball?: string;
+  /** `dist.unpackedSize`: what the tarball unpacks to, as the registry says (to budget memory before fetching). */
+  unpackedSize?: number;
   manifest: RegistryManifest;
 }
 
@@ -115,6 +117,7 @@ export function indexPackument(packument: unknown): PackumentIndex {
     const deprecated = asString(manifest.deprecated);
     const integrity = asString(dist.integrity);
     const tarball = asString(dist.tarball);
+    const unpackedSize = typeof dist.unpackedSize === 'number' ? dist.unpackedSize : undefined;
     releases.set(version, {
       version,
       ...(published ? { published } : {}),
@@ -126,6 +129,7 @@ export function indexPackument(packument: unknown): PackumentIndex {
       ...(deprecated ? { deprecated } : {}),
       ...(integrity ? { integrity } : {}),
       ...(tarball ? { tarball } : {}),
+      ...(unpackedSize !== undefined && unpackedSize >= 0 ? { unpackedSize } : {}),
       manifest: registryManifest(manifest, name),
     });
   }

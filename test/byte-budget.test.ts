@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ByteBudget } from '../src/byte-budget.js';
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('ByteBudget', () => {
+  it('lets work through while it fits, and holds the rest until bytes are given back', async () => {
+    const budget = new ByteBudget(100);
+    const first = await budget.acquire(60);
+    let second: (() => void) | undefined;
+    void budget.acquire(60).then((release) => {
+      second = release;
+    });
+    await tick();
+    expect(second).toBeUndefined();
+    first();
+    await tick();
+    expect(second).toBeDefined();
+    expect(budget.used).toBe(60);
+  });
+
+  it('runs a request bigger than the whole budget alone instead of refusing it', async () => {
+    const budget = new ByteBudget(100);
+    const small = await budget.acquire(10);
+    let huge: (() => void) | undefined;
+    void budget.acquire(10_000).then((release) => {
+      huge = release;
+    });
+    await tick();
+    expect(huge).toBeUndefined();
+    small();
+    await tick();
+    expect(budget.used).toBe(100);
+    huge?.();
+    expect(budget.used).toBe(0);
+  });
+
+  it('serves requests in order, so a big one is not overtaken forever, and a double release is harmless', async () => {
+    const budget = new ByteBudget(100);
+    const order: string[] = [];
+    const a = await budget.acquire(50);
+    const big = budget.acquire(80).then((release) => {
+      order.push('big');
+      return release;
+    });
+    const small = budget.acquire(10).then((release) => {
+      order.push('small');
+      return release;
+    });
+    await tick();
+    expect(order).toEqual([]);
+    a();
+    a();
+    (await big)();
+    (await small)();
+    expect(order).toEqual(['big', 'small']);
+    expect(budget.used).toBe(0);
+  });
+});
