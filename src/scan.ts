@@ -14,6 +14,7 @@ import type { ReadLimits } from './fetch/limits.js';
 import { fetchPackage, fetchRelease } from './fetch/tarball.js';
 import type { Finding, IncompleteMark, PackageContents, PackageNode, PackageReport } from './model.js';
 import type { NpmOptions } from './npm-config.js';
+import type { PackumentIndexCache } from './registry/index-cache.js';
 import type { ReleaseRecord } from './registry/packument.js';
 import { type PackumentOutcome, PackumentStore } from './registry/packument.js';
 import { registryFacts } from './registry/releases.js';
@@ -39,6 +40,8 @@ export interface ScanRequest {
   now?: Date;
   /** Code analyses cached by integrity; none with --no-cache. */
   cache?: AnalysisCache;
+  /** Reduced registry documents, read instead of the registry with --prefer-offline; none with --no-cache. */
+  packumentCache?: PackumentIndexCache;
   /** The environment, for $OCELLUS_WORKERS and $OCELLUS_WORKER_HEAP_MB. */
   env?: NodeJS.ProcessEnv;
   onProgress?: (event: ProgressEvent) => void;
@@ -85,7 +88,17 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const offRegistry = new Map(
     (locked?.offRegistry ?? []).map((entry) => [`${entry.name}@${entry.version}`, entry]),
   );
-  const packuments = new PackumentStore(request.npmOptions, documents);
+  const versionsOf = new Map<string, Set<string>>();
+  for (const node of tree.packages) {
+    const versions = versionsOf.get(node.name) ?? new Set<string>();
+    versions.add(node.version);
+    versionsOf.set(node.name, versions);
+  }
+  const packuments = new PackumentStore(request.npmOptions, {
+    documents,
+    indexes: request.packumentCache,
+    wanted: (name) => versionsOf.get(name),
+  });
   const treeNames = new Set(tree.packages.filter(fromRegistry).map((node) => node.name));
   // pacote reads its in-memory documents synchronously when asked: every name is handed over now, and the
   // documents (many megabytes for some packages) are dropped as soon as they are reduced to what the scan uses.
@@ -145,6 +158,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     ),
   );
   if (request.cache && request.cache.stats.writes > 0) await request.cache.prune();
+  if (request.packumentCache && request.packumentCache.stats.writes > 0) await request.packumentCache.prune();
   const incomplete = reports.flatMap((report) => (report.incomplete ? [report.incomplete] : []));
   return {
     target: locked

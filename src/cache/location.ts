@@ -1,4 +1,5 @@
 import { dirname, join, resolve } from 'node:path';
+import { PackumentIndexCache } from '../registry/index-cache.js';
 import { AnalysisCache, DEFAULT_CACHE_MAX_BYTES } from './analysis-cache.js';
 import { analyserFingerprint } from './fingerprint.js';
 
@@ -20,19 +21,24 @@ export function analysisCacheDir(options: {
   return join(dirname(options.npmCache), '_ocellus');
 }
 
-/** The analysis cache a command uses, or none with --no-cache. */
-export function openAnalysisCache(options: {
+/** The caches a scan uses (spread into its request), or none with --no-cache. */
+export function openCaches(options: {
   enabled: boolean;
   flag?: string | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
   npmCache: string;
-}): AnalysisCache | undefined {
-  if (!options.enabled) return undefined;
+}): { cache?: AnalysisCache; packumentCache?: PackumentIndexCache } {
+  if (!options.enabled) return {};
   const megabytes = Number(options.env.OCELLUS_CACHE_MAX_MB);
-  return new AnalysisCache(
-    analysisCacheDir(options),
-    analyserFingerprint(),
-    Number.isFinite(megabytes) && megabytes > 0 ? megabytes * 1024 * 1024 : DEFAULT_CACHE_MAX_BYTES,
-  );
+  const dir = analysisCacheDir(options);
+  const fingerprint = analyserFingerprint();
+  return {
+    cache: new AnalysisCache(
+      dir,
+      fingerprint,
+      Number.isFinite(megabytes) && megabytes > 0 ? megabytes * 1024 * 1024 : DEFAULT_CACHE_MAX_BYTES,
+    ),
+    packumentCache: new PackumentIndexCache(dir, fingerprint),
+  };
 }

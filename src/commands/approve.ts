@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { openAnalysisCache } from '../cache/location.js';
+import { openCaches } from '../cache/location.js';
 import { ExitCode, OcellusError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { loadNpmOptions } from '../npm-config.js';
@@ -40,13 +40,13 @@ export async function runApproveCommand(
     env: io.env,
     overrides: { registry: options.registry },
   });
-  const cache = openAnalysisCache({ enabled: true, env: io.env, cwd: io.cwd, npmCache: npmOptions.cache });
+  const caches = openCaches({ enabled: true, env: io.env, cwd: io.cwd, npmCache: npmOptions.cache });
   const result = await scan({
     specs: [spec],
     npmOptions,
     limits: DEFAULT_LIMITS,
     concurrency: 16,
-    ...(cache ? { cache } : {}),
+    ...caches,
     env: io.env,
   });
   const { report, judgement } = buildReport(result, {

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { openAnalysisCache } from '../cache/location.js';
+import { openCaches } from '../cache/location.js';
 import { describeTechnique } from '../checks/typosquat.js';
 import { ExitCode, errorMessage } from '../errors.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
@@ -110,13 +110,13 @@ async function scanServer(
   io: CommandIo,
 ): Promise<ServerScan | { error: string }> {
   try {
-    const cache = openAnalysisCache({ enabled: true, env: io.env, cwd: io.cwd, npmCache: npmOptions.cache });
+    const caches = openCaches({ enabled: true, env: io.env, cwd: io.cwd, npmCache: npmOptions.cache });
     const result = await scan({
       specs: [parseScanSpec(spec, io.cwd)],
       npmOptions,
       limits: DEFAULT_LIMITS,
       concurrency: options.concurrency,
-      ...(cache ? { cache } : {}),
+      ...caches,
       env: io.env,
     });
     const { report } = buildReport(result, {

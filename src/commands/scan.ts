@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { openAnalysisCache } from '../cache/location.js';
+import { openCaches } from '../cache/location.js';
 import { ExitCode, OcellusError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { loadNpmOptions } from '../npm-config.js';
@@ -62,7 +62,7 @@ export async function runScanCommand(
     env: io.env,
     overrides: { registry: options.registry, 'prefer-offline': options.preferOffline || undefined },
   });
-  const cache = openAnalysisCache({
+  const caches = openCaches({
     enabled: options.cache ?? true,
     flag: options.cacheDir,
     env: io.env,
@@ -80,7 +80,7 @@ export async function runScanCommand(
       limits: DEFAULT_LIMITS,
       concurrency: options.concurrency,
       diff: options.diff ?? true,
-      ...(cache ? { cache } : {}),
+      ...caches,
       env: io.env,
       onProgress: (event) => progress.update(event),
     });

@@ -1,9 +1,12 @@
 import { posix } from 'node:path';
+import { pickRegistry } from 'npm-registry-fetch';
 import pacote, { type Packument } from 'pacote';
 import semver from 'semver';
 import { errorMessage, npmErrorCode } from '../errors.js';
 import { briefRetry } from '../fetch/tarball.js';
 import type { NpmOptions } from '../npm-config.js';
+import type { PackumentIndexCache } from './index-cache.js';
+import { previousRelease } from './releases.js';
 
 /** The parts of one published version's registry manifest the checks compare with the tarball. */
 export interface RegistryManifest {
@@ -48,6 +51,11 @@ export interface PackumentIndex {
    * backports.
    */
   timesTrusted: boolean;
+  /**
+   * Set when the index was slimmed (`slimIndex`): only these versions have whole records; every other release
+   * keeps its version and publish time (all that finding a previous release needs) and nothing else.
+   */
+  whole?: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -149,6 +157,50 @@ export function indexPackument(packument: unknown): PackumentIndex {
 }
 
 /** Backports put some stable versions out of time order; more than a quarter of them means the times are not publish times. */
+/**
+ * Pure: the index with whole records only for `wanted` versions and the releases they replaced. A big tree holds
+ * one index per name for the whole scan, and packages with thousands of versions (every nightly of a compiler)
+ * made those indexes the largest thing in memory.
+ */
+export function slimIndex(index: PackumentIndex, wanted: ReadonlySet<string>): PackumentIndex {
+  const whole = new Set<string>();
+  for (const version of wanted) {
+    if (!index.releases.has(version)) continue;
+    whole.add(version);
+    const previous = previousRelease(index, version);
+    if (previous) whole.add(previous.version);
+  }
+  const releases = new Map<string, ReleaseRecord>();
+  for (const [version, release] of index.releases) {
+    releases.set(
+      version,
+      whole.has(version)
+        ? release
+        : {
+            version,
+            ...(release.published ? { published: release.published } : {}),
+            maintainers: [],
+            provenance: false,
+            manifest: {},
+          },
+    );
+  }
+  return { ...index, releases, whole: [...whole] };
+}
+
+/** Whether an index (possibly slimmed) has whole records for these versions and the releases they replaced. */
+export function coversVersions(index: PackumentIndex, wanted: ReadonlySet<string>): boolean {
+  if (!index.whole) return true;
+  const whole = new Set(index.whole);
+  for (const version of wanted) {
+    if (!index.releases.has(version)) continue;
+    if (!whole.has(version)) return false;
+    const previous = previousRelease(index, version);
+    if (previous && !whole.has(previous.version)) return false;
+  }
+  return true;
+}
+
 function timesAgreeWithVersions(releases: Map<string, ReleaseRecord>): boolean {
   const stable = [...releases.values()]
     .filter((release) => release.published && semver.prerelease(release.version) === null)
@@ -177,11 +229,27 @@ export class PackumentStore {
   readonly #npmOptions: NpmOptions;
   readonly #pending = new Map<string, Promise<PackumentOutcome>>();
   readonly #documents: Map<string, Packument> | undefined;
+  readonly #indexes: PackumentIndexCache | undefined;
+  readonly #wanted: ((name: string) => ReadonlySet<string> | undefined) | undefined;
 
-  /** `documents`: full registry documents already fetched this run (by Arborist), read before the network. */
-  constructor(npmOptions: NpmOptions, documents?: Map<string, Packument>) {
+  /**
+   * `documents`: full registry documents already fetched this run (by Arborist), read before the network.
+   * `indexes`: reduced documents on disk, written after each fetch and read instead of fetching when npm's
+   * `prefer-offline` (or `offline`) is set.
+   * `wanted`: the versions of each name the caller will ask about; the rest are kept thin (`slimIndex`).
+   */
+  constructor(
+    npmOptions: NpmOptions,
+    options: {
+      documents?: Map<string, Packument> | undefined;
+      indexes?: PackumentIndexCache | undefined;
+      wanted?: (name: string) => ReadonlySet<string> | undefined;
+    } = {},
+  ) {
     this.#npmOptions = npmOptions;
-    this.#documents = documents;
+    this.#documents = options.documents;
+    this.#indexes = options.indexes;
+    this.#wanted = options.wanted;
   }
 
   get(name: string): Promise<PackumentOutcome> {
@@ -194,6 +262,24 @@ export class PackumentStore {
   }
 
   async #fetch(name: string): Promise<PackumentOutcome> {
+    const wanted = this.#wanted?.(name);
+    const slim = (outcome: PackumentOutcome): PackumentOutcome =>
+      outcome.ok && wanted ? { ok: true, index: slimIndex(outcome.index, wanted) } : outcome;
+    // Arborist's documents are handed over synchronously (the caller clears them right after asking).
+    if (this.#documents?.size) return slim(await this.#fromNetwork(name));
+    const registry = this.#indexes ? String(pickRegistry(name, this.#npmOptions)) : '';
+    const offline = this.#npmOptions.preferOffline === true || this.#npmOptions.offline === true;
+    if (this.#indexes && offline) {
+      const stored = await this.#indexes.get(registry, name);
+      if (stored && coversVersions(stored, wanted ?? new Set(stored.releases.keys())))
+        return { ok: true, index: stored };
+    }
+    const outcome = slim(await this.#fromNetwork(name));
+    if (outcome.ok && this.#indexes) await this.#indexes.put(registry, outcome.index);
+    return outcome;
+  }
+
+  async #fromNetwork(name: string): Promise<PackumentOutcome> {
     try {
       const packument = await pacote.packument(name, {
         ...this.#npmOptions,

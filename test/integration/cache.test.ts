@@ -183,4 +183,24 @@ describe('the analysis cache', () => {
       await proxy.stop();
     }
   });
+  it('--prefer-offline audits a project from reduced registry documents, asking the registry nothing', async () => {
+    const heidi = user();
+    const dir = await lockedMonorepo(registry, heidi.home.cache);
+    const faults: Fault[] = [];
+    const proxy = await startFaultProxy(registry, faults);
+    try {
+      const args = ['scan', '.', '--registry', proxy.url, '--format', 'json'];
+      const options = { cwd: dir, home: heidi.home, env: { OCELLUS_CACHE_DIR: heidi.cacheDir } };
+      const online = await runCli(args, options);
+      expect(online.code).toBe(1);
+      faults.push({ path: /./, status: 500 });
+      const before = proxy.seen.length;
+      const offline = await runCli([...args, '--prefer-offline'], options);
+      expect(proxy.seen.length).toBe(before);
+      expect(offline.code).toBe(1);
+      expect(essence(JSON.parse(offline.stdout))).toEqual(essence(JSON.parse(online.stdout)));
+    } finally {
+      await proxy.stop();
+    }
+  });
 });

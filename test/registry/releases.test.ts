@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { indexPackument } from '../../src/registry/packument.js';
+import { coversVersions, indexPackument, slimIndex } from '../../src/registry/packument.js';
 import { previousRelease, registryFacts, releaseKind } from '../../src/registry/releases.js';
 
 /** A full packument as the registry sends it: versions with manifests, and publish times. */
@@ -201,5 +201,35 @@ describe('publish times a mirror made up', () => {
     ];
     const versions = Object.fromEntries(stamps.map((day, minor) => [`1.${minor}.0`, `${day}T00:00:00.000Z`]));
     expect(indexPackument(packument(versions)).timesTrusted).toBe(true);
+  });
+});
+
+describe('slimIndex: whole records only where the scan looks', () => {
+  const index = indexPackument(
+    packument({
+      '1.0.0': '2024-01-01T00:00:00.000Z',
+      '1.1.0': '2024-02-01T00:00:00.000Z',
+      '1.2.0': '2024-03-01T00:00:00.000Z',
+      '2.0.0': '2024-04-01T00:00:00.000Z',
+    }),
+  );
+  const slim = slimIndex(index, new Set(['1.2.0']));
+
+  it('keeps the wanted version and the release it replaced whole, the rest as version and time', () => {
+    expect(slim.releases.get('1.2.0')).toEqual(index.releases.get('1.2.0'));
+    expect(slim.releases.get('1.1.0')).toEqual(index.releases.get('1.1.0'));
+    expect(slim.releases.get('2.0.0')?.integrity).toBeUndefined();
+    expect(slim.releases.size).toBe(index.releases.size);
+  });
+
+  it('gives the same registry facts for the wanted version as the whole index', () => {
+    const at = new Date('2026-01-01T00:00:00.000Z');
+    expect(registryFacts(slim, '1.2.0', at)).toEqual(registryFacts(index, '1.2.0', at));
+  });
+
+  it('knows which versions it can answer for, so a stored slim index is not used for others', () => {
+    expect(coversVersions(slim, new Set(['1.2.0']))).toBe(true);
+    expect(coversVersions(slim, new Set(['2.0.0']))).toBe(false);
+    expect(coversVersions(index, new Set(['2.0.0']))).toBe(true);
   });
 });

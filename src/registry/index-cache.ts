@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import { EntryStore, sha256 } from '../cache/entry-store.js';
+import type { PackumentIndex, ReleaseRecord } from './packument.js';
+
+const FORMAT = 'packuments-v1';
+/** Reduced documents are small (a few KB to a few hundred for packages with thousands of versions). */
+const MAX_BYTES = 128 * 1024 * 1024;
+
+interface StoredIndex extends Omit<PackumentIndex, 'releases'> {
+  releases: ReleaseRecord[];
+}
+
+/**
+ * Registry documents reduced to what the scan reads (PackumentIndex), on disk. Written after every fetch; read
+ * only with --prefer-offline, which asks for cached registry data without revalidation: a 1,500-package audit
+ * then reads 1,500 small entries instead of re-reading and parsing hundreds of megabytes of full documents.
+ * Keyed by the analyser fingerprint (the reduction is code too), the registry URL and the name.
+ */
+export class PackumentIndexCache {
+  readonly #store: EntryStore<StoredIndex>;
+  readonly #fingerprint: string;
+
+  constructor(dir: string, fingerprint: string) {
+    this.#store = new EntryStore(join(dir, FORMAT), MAX_BYTES, isStoredIndex);
+    this.#fingerprint = fingerprint;
+  }
+
+  get stats() {
+    return this.#store.stats;
+  }
+
+  async get(registry: string, name: string): Promise<PackumentIndex | undefined> {
+    const stored = await this.#store.get(this.#key(registry, name));
+    if (!stored || stored.name !== name) return undefined;
+    return { ...stored, releases: new Map(stored.releases.map((release) => [release.version, release])) };
+  }
+
+  async put(registry: string, index: PackumentIndex): Promise<void> {
+    await this.#store.put(this.#key(registry, index.name), {
+      ...index,
+      releases: [...index.releases.values()],
+    });
+  }
+
+  prune(): Promise<void> {
+    return this.#store.prune();
+  }
+
+  #key(registry: string, name: string): string {
+    return sha256(JSON.stringify([this.#fingerprint, registry, name]));
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function isStoredIndex(value: unknown): value is StoredIndex {
+  return (
+    isObject(value) &&
+    typeof value.name === 'string' &&
+    typeof value.timesTrusted === 'boolean' &&
+    Array.isArray(value.unpublished) &&
+    (value.whole === undefined || Array.isArray(value.whole)) &&
+    isObject(value.distTags) &&
+    Array.isArray(value.releases) &&
+    value.releases.every(
+      (release) =>
+        isObject(release) &&
+        typeof release.version === 'string' &&
+        Array.isArray(release.maintainers) &&
+        typeof release.provenance === 'boolean' &&
+        isObject(release.manifest),
+    )
+  );
+}
