@@ -54,6 +54,7 @@ const MAX_SUBTREE = 3_000;
 const MAX_TOOLS = 500;
 const MAX_DESCRIPTION = 20_000;
 const MAX_STRING_KEPT = 4_096;
+const NO_ORIGINS: ReadonlySet<Origin> = new Set();
 
 /**
  * Extracts what one parsed file does: modules it loads, calls with their canonical callee and what flows
@@ -68,16 +69,20 @@ export class FactExtractor implements ConstantLookup {
   private readonly tree: Tree;
   private readonly nodes: readonly EsNode[];
   private readonly lines: LineIndex;
-  private readonly originCache = new Map<EsNode, Set<Origin>>();
+  /** originsOf for the current round: a 1 per tree node whose origins are none (most), the rest in originCache. */
+  private readonly noOrigins: Uint8Array;
+  private readonly originCache = new Map<EsNode, ReadonlySet<Origin>>();
 
   constructor(
     private readonly text: string,
     private readonly program: EsNode,
     private readonly moduleConstant?: (specifier: string) => Folded | undefined,
+    lines?: LineIndex,
   ) {
-    this.lines = new LineIndex(text);
+    this.lines = lines ?? new LineIndex(text);
     this.tree = new Tree(program);
     this.nodes = this.tree.nodes;
+    this.noOrigins = new Uint8Array(this.tree.size);
     this.scopes = new Scopes(this.tree);
     for (const node of this.nodes) this.collectFunction(node);
   }
@@ -610,7 +615,7 @@ export class FactExtractor implements ConstantLookup {
         id: EsNode,
         ref: string | undefined,
         constant: Folded | undefined,
-        origins: Set<Origin>,
+        origins: ReadonlySet<Origin>,
       ) => {
         const existing = this.bindingAt(id.name as string, id, true) as Binding;
         if (ref !== undefined && existing.ref === undefined) {
@@ -629,7 +634,7 @@ export class FactExtractor implements ConstantLookup {
         }
         return existing;
       };
-      this.originCache.clear();
+      this.clearOrigins();
       for (const node of this.nodes) {
         if (
           node.type === 'VariableDeclarator' ||
@@ -703,7 +708,12 @@ export class FactExtractor implements ConstantLookup {
       }
       if (!changed) break;
     }
+    this.clearOrigins();
+  }
+
+  private clearOrigins(): void {
     this.originCache.clear();
+    this.noOrigins.fill(0);
   }
 
   /**
@@ -713,17 +723,18 @@ export class FactExtractor implements ConstantLookup {
   private markNetworkCallbacks(call: EsNode): boolean {
     const callee = call.callee as EsNode;
     const ref = this.refOf(callee);
-    const inherited = new Set<Origin>();
     let network = ref !== undefined && isNetwork(canonicalCallee(ref));
+    let passedOn: ReadonlySet<Origin> = NO_ORIGINS;
     if (callee.type === 'MemberExpression') {
       const objectOrigins = this.originsOf(callee.object as EsNode);
       if (objectOrigins.has('network')) network = true;
       const method = (callee.property as EsNode).name;
-      if (typeof method === 'string' && ITERATION.has(method))
-        for (const origin of objectOrigins) inherited.add(origin);
+      if (typeof method === 'string' && ITERATION.has(method)) passedOn = objectOrigins;
     }
+    // Most calls pass nothing on: no Set for them (this runs for every call of the file, every round).
+    if (!network && passedOn.size === 0) return false;
+    const inherited = new Set<Origin>(passedOn);
     if (network) inherited.add('network');
-    if (inherited.size === 0) return false;
     let changed = false;
     for (const arg of call.arguments as EsNode[]) {
       if (!FUNCTION_TYPES.has(arg.type)) continue;
@@ -802,8 +813,10 @@ export class FactExtractor implements ConstantLookup {
   }
 
   /** Where the value of an expression may come from (environment, files, network, decoding...). */
-  originsOf(root: EsNode | undefined): Set<Origin> {
-    if (!root) return new Set();
+  originsOf(root: EsNode | undefined): ReadonlySet<Origin> {
+    if (!root) return NO_ORIGINS;
+    const index = this.tree.indexOf(root);
+    if (index >= 0 && this.noOrigins[index] === 1) return NO_ORIGINS;
     const cached = this.originCache.get(root);
     if (cached) return cached;
     const origins = new Set<Origin>();
@@ -866,6 +879,11 @@ export class FactExtractor implements ConstantLookup {
       }
     };
     this.tree.walk(root, visit, MAX_SUBTREE, FUNCTION_TYPES);
+    // Most expressions carry no origin: one byte each instead of an empty Set and a Map entry.
+    if (origins.size === 0 && index >= 0) {
+      this.noOrigins[index] = 1;
+      return NO_ORIGINS;
+    }
     this.originCache.set(root, origins);
     return origins;
   }

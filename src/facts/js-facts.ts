@@ -19,7 +19,7 @@ export function jsFileFacts(path: string, text: string, modules?: ModuleConstant
   const parsed = parseJavaScript(text, parseRequestFor(path));
   if (parsed.mode !== 'failed') {
     try {
-      const extracted = new FactExtractor(text, parsed.program, modules).extract(path);
+      const extracted = new FactExtractor(text, parsed.program, modules, lines).extract(path);
       const { hexIdentifiers, stringArray, escapedChars, ...facts } = extracted;
       return detachStrings({
         ...facts,
