@@ -55,6 +55,13 @@ const MAX_TOOLS = 500;
 const MAX_DESCRIPTION = 20_000;
 const MAX_STRING_KEPT = 4_096;
 const NO_ORIGINS: ReadonlySet<Origin> = new Set();
+/**
+ * The one empty list that every argument without origins or refs shares (nearly all of a bundle's: two
+ * arrays for each of 130,000 arguments in typescript.js were a sixth of its facts' memory). Frozen, so a
+ * consumer that tried to add to it would fail loudly instead of changing every other argument's list.
+ */
+const NONE = Object.freeze([]) as unknown as never[];
+const listOf = <T>(set: ReadonlySet<T>): T[] => (set.size > 0 ? [...set] : NONE);
 
 /**
  * Extracts what one parsed file does: modules it loads, calls with their canonical callee and what flows
@@ -1072,9 +1079,9 @@ export class FactExtractor implements ConstantLookup {
       ...(typeof folded?.value === 'string' ? { value: folded.value.slice(0, MAX_STRING_KEPT) } : {}),
       ...(pattern !== undefined && pattern !== '…' ? { pattern: pattern.slice(0, MAX_STRING_KEPT) } : {}),
       decoded: folded?.decoded ?? false,
-      origins: [...this.originsOf(target)],
+      origins: listOf(this.originsOf(target)),
       kind: kindOf(target),
-      refs: [...refs].slice(0, 50),
+      refs: refs.size > 0 ? [...refs].slice(0, 50) : NONE,
       text: this.excerpt(target),
     };
     if (depth < 2 && target.type === 'ObjectExpression') {
