@@ -1,3 +1,4 @@
+import { detachStrings } from './detach.js';
 import { countEscapes, FactExtractor, fileSignals } from './extract.js';
 import type { Folded } from './fold.js';
 import { LineIndex } from './line-index.js';
@@ -18,14 +19,14 @@ export function jsFileFacts(path: string, text: string, modules?: ModuleConstant
   const parsed = parseJavaScript(text, parseRequestFor(path));
   if (parsed.mode !== 'failed') {
     try {
-      const extracted = new FactExtractor(text, parsed.program, modules).extract(path);
+      const extracted = new FactExtractor(text, parsed.program, modules, lines).extract(path);
       const { hexIdentifiers, stringArray, escapedChars, ...facts } = extracted;
-      return {
+      return detachStrings({
         ...facts,
         parse: parsed.mode,
         ...(parsed.error ? { parseError: parsed.error } : {}),
         signals: fileSignals(text, lines, hexIdentifiers, stringArray, escapedChars),
-      };
+      });
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       // Fall through: a tree too deep to walk is read as tokens.
@@ -36,7 +37,10 @@ export function jsFileFacts(path: string, text: string, modules?: ModuleConstant
     text,
     parsed.mode === 'failed' ? parsed.error : 'tree too deep',
   );
-  return { ...facts, signals: fileSignals(text, lines, hexIdentifiers, false, countEscapes(text)) };
+  return detachStrings({
+    ...facts,
+    signals: fileSignals(text, lines, hexIdentifiers, false, countEscapes(text)),
+  });
 }
 
 /** The constant a file assigns to module.exports (a data file of strings, a key table), if any. */

@@ -1,7 +1,7 @@
 import type { EsNode } from './parse.js';
+import type { Tree } from './tree.js';
 
 const FUNCTION_TYPES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
-const RESOLVED = Symbol('resolved scope');
 
 /**
  * Function-level scopes: which function (or the program) declares a name seen at a given node. Block
@@ -10,14 +10,15 @@ const RESOLVED = Symbol('resolved scope');
  */
 export class Scopes {
   private readonly declared = new Map<EsNode, Set<string>>();
-  private readonly scopeCache = new Map<EsNode, EsNode>();
+  private readonly program: EsNode;
+  /** Per identifier node (by tree index): the index + 1 of the scope its own name resolves to, 0 when not yet known. */
+  private readonly resolved: Int32Array;
 
-  constructor(
-    private readonly program: EsNode,
-    nodes: readonly EsNode[],
-    private readonly parents: ReadonlyMap<EsNode, EsNode>,
-  ) {
-    for (const node of nodes) {
+  constructor(private readonly tree: Tree) {
+    const program = tree.root;
+    this.program = program;
+    this.resolved = new Int32Array(tree.size);
+    for (const node of tree.nodes) {
       switch (node.type) {
         case 'VariableDeclarator':
           this.declare(this.scopeOf(node), patternNames(node.id as EsNode));
@@ -48,25 +49,22 @@ export class Scopes {
 
   /** The function (or program) a node's code runs in. A function's own node belongs to its parent's scope. */
   scopeOf(node: EsNode): EsNode {
-    const cached = this.scopeCache.get(node);
-    if (cached) return cached;
-    let current = this.parents.get(node);
-    while (current && !FUNCTION_TYPES.has(current.type)) current = this.parents.get(current);
-    const scope = current ?? this.program;
-    this.scopeCache.set(node, scope);
-    return scope;
+    return this.tree.scopeOf(node);
   }
 
   /** The scope that declares `name` as seen from `at`; the program when nothing does (an implicit global). */
   resolve(name: string, at: EsNode): EsNode {
-    // Identifiers are resolved again and again (every round, every origin walk): remember the answer on the node.
-    const memo = at.type === 'Identifier' && at.name === name;
-    if (memo) {
-      const known = (at as unknown as Record<symbol, EsNode | undefined>)[RESOLVED];
-      if (known) return known;
+    // Identifiers are resolved again and again (every round, every origin walk): remember the answer.
+    const index = at.type === 'Identifier' && at.name === name ? this.tree.indexOf(at) : -1;
+    if (index >= 0) {
+      const known = this.resolved[index] as number;
+      if (known > 0) return this.tree.nodes[known - 1] as EsNode;
     }
     const scope = this.lookup(name, at);
-    if (memo) (at as unknown as Record<symbol, EsNode>)[RESOLVED] = scope;
+    if (index >= 0) {
+      const scopeIndex = this.tree.indexOf(scope);
+      if (scopeIndex >= 0) this.resolved[index] = scopeIndex + 1;
+    }
     return scope;
   }
 

@@ -2,7 +2,21 @@ import { LineIndex } from './line-index.js';
 import type { CallFact, JsFileFacts, ModuleUse, Position, StringFact } from './model.js';
 import { canonicalCallee, normalizeModule } from './names.js';
 
-type Token = { kind: 'id' | 'str' | 'punct'; text: string; offset: number };
+const ID = 1;
+const STR = 2;
+const PUNCT = 3;
+
+/**
+ * Tokens as parallel arrays: kind, source offset and text of token i. A large file read this way has up
+ * to two million tokens, and an object for each cost 100 MB.
+ */
+export interface Tokens {
+  length: number;
+  /** ID, STR or PUNCT; undefined past the end. */
+  kinds: Uint8Array;
+  offsets: Int32Array;
+  texts: string[];
+}
 
 const MAX_TOKENS = 2_000_000;
 
@@ -10,10 +24,18 @@ const MAX_TOKENS = 2_000_000;
  * A linear tokenizer: identifiers, string literals (quotes and plain templates) and punctuation. Used when
  * no parser accepts a file, so a syntax error (deliberate or not) cannot hide the code around it.
  */
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
+export function tokenize(text: string): Tokens {
+  const capacity = Math.min(text.length, MAX_TOKENS);
+  const kinds = new Uint8Array(capacity);
+  const offsets = new Int32Array(capacity);
+  const texts: string[] = [];
+  const push = (kind: number, token: string, offset: number) => {
+    kinds[texts.length] = kind;
+    offsets[texts.length] = offset;
+    texts.push(token);
+  };
   let i = 0;
-  while (i < text.length && tokens.length < MAX_TOKENS) {
+  while (i < text.length && texts.length < MAX_TOKENS) {
     const c = text.charCodeAt(i);
     if (c === 47 && text.charCodeAt(i + 1) === 47) {
       const end = text.indexOf('\n', i);
@@ -25,30 +47,40 @@ export function tokenize(text: string): Token[] {
       const start = i;
       let value = '';
       i++;
+      // Plain characters are taken as whole runs: a string built one character at a time is a chain of
+      // one node per character (a 4 MB literal took 200 MB).
+      let run = i;
       while (i < text.length && text.charCodeAt(i) !== c) {
         if (text.charCodeAt(i) === 92 && i + 1 < text.length) {
-          value += unescapeOne(text, i);
+          value += text.slice(run, i) + unescapeOne(text, i);
           i += escapeLength(text, i);
+          run = i;
         } else {
           if (c !== 96 && text.charCodeAt(i) === 10) break; // unterminated: stop at the line end
-          value += text[i];
           i++;
         }
       }
+      if (i > run) value += text.slice(run, i);
       i++;
-      tokens.push({ kind: 'str', text: value, offset: start });
+      push(STR, value, start);
     } else if (/[A-Za-z_$]/.test(text[i] ?? '')) {
       const start = i;
       while (i < text.length && /[\w$]/.test(text[i] ?? '')) i++;
-      tokens.push({ kind: 'id', text: text.slice(start, i), offset: start });
+      push(ID, text.slice(start, i), start);
     } else if (c <= 32) {
       i++;
     } else {
-      tokens.push({ kind: 'punct', text: text[i] ?? '', offset: i });
+      push(PUNCT, text[i] ?? '', i);
       i++;
     }
   }
-  return tokens;
+  // Views of the used part: reading past the last token gives undefined, as for an array.
+  return {
+    length: texts.length,
+    kinds: kinds.subarray(0, texts.length),
+    offsets: offsets.subarray(0, texts.length),
+    texts,
+  };
 }
 
 function escapeLength(text: string, at: number): number {
@@ -68,24 +100,24 @@ function unescapeOne(text: string, at: number): string {
   return next;
 }
 
-/** A call seen in tokens: only a string literal right after the parenthesis is known of its arguments. */
+/** A call seen in tokens: only a string literal right after the parenthesis (`first`) is known of its arguments. */
 function tokenCall(
   callee: string,
   written: string,
   isNew: boolean,
-  first: Token | undefined,
+  first: string | undefined,
   position: Position,
 ): CallFact {
   const args =
-    first?.kind === 'str'
+    first !== undefined
       ? [
           {
-            value: first.text,
+            value: first,
             kind: 'literal' as const,
             decoded: false,
             origins: [],
             refs: [],
-            text: JSON.stringify(first.text).slice(0, 160),
+            text: JSON.stringify(first).slice(0, 160),
           },
         ]
       : [];
@@ -99,7 +131,9 @@ export function tokenFacts(
   parseError: string,
 ): Omit<JsFileFacts, 'signals'> & { hexIdentifiers: number } {
   const lines = new LineIndex(text);
-  const tokens = tokenize(text);
+  const { length, kinds, offsets, texts } = tokenize(text);
+  // The literal at token i, if it is one (the first argument of a call).
+  const literalAt = (i: number) => (kinds[i] === STR ? texts[i] : undefined);
   const at = (offset: number) => lines.locate(offset);
   const imports: ModuleUse[] = [];
   const strings: StringFact[] = [];
@@ -107,92 +141,84 @@ export function tokenFacts(
   const aliases = new Map<string, string>();
   let hexIdentifiers = 0;
 
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as Token;
-    if (token.kind === 'str') {
+  for (let i = 0; i < length; i++) {
+    const token = texts[i] as string;
+    const offset = offsets[i] as number;
+    if (kinds[i] === STR) {
       // Adjacent literals joined by `+` are folded, as the parser path would.
-      let value = token.text;
+      let value = token;
       let j = i;
-      while (tokens[j + 1]?.text === '+' && tokens[j + 2]?.kind === 'str') {
-        value += tokens[j + 2]?.text;
+      while (texts[j + 1] === '+' && kinds[j + 2] === STR) {
+        value += texts[j + 2];
         j += 2;
       }
       if (value.length >= 3 && strings.length < 20_000)
-        strings.push({ value: value.slice(0, 4096), derived: j > i, decoded: false, ...at(token.offset) });
+        strings.push({ value: value.slice(0, 4096), derived: j > i, decoded: false, ...at(offset) });
       continue;
     }
-    if (token.kind !== 'id') continue;
-    if (/^_0x[0-9a-f]{3,}$/i.test(token.text)) hexIdentifiers++;
-    if (
-      (token.text === 'require' || token.text === 'import') &&
-      tokens[i + 1]?.text === '(' &&
-      tokens[i + 2]?.kind === 'str'
-    ) {
-      const module = normalizeModule(tokens[i + 2]?.text ?? '');
+    if (kinds[i] !== ID) continue;
+    if (/^_0x[0-9a-f]{3,}$/i.test(token)) hexIdentifiers++;
+    if ((token === 'require' || token === 'import') && texts[i + 1] === '(' && kinds[i + 2] === STR) {
+      const module = normalizeModule(texts[i + 2] ?? '');
       imports.push({
         module,
-        how: token.text === 'require' ? 'require' : 'dynamic-import',
-        computed: tokens[i + 3]?.text !== ')',
-        ...at(token.offset),
+        how: token === 'require' ? 'require' : 'dynamic-import',
+        computed: texts[i + 3] !== ')',
+        ...at(offset),
       });
       // `const x = require('m')`
-      if (tokens[i - 1]?.text === '=' && tokens[i - 2]?.kind === 'id')
-        aliases.set(tokens[i - 2]?.text ?? '', module);
+      if (texts[i - 1] === '=' && kinds[i - 2] === ID) aliases.set(texts[i - 2] ?? '', module);
       // `require('m').a.b(` is a call of m.a.b
-      if (tokens[i + 3]?.text === ')') {
+      if (texts[i + 3] === ')') {
         const chain = [module];
         let j = i + 3;
-        while (tokens[j + 1]?.text === '.' && tokens[j + 2]?.kind === 'id') {
-          chain.push(tokens[j + 2]?.text ?? '');
+        while (texts[j + 1] === '.' && kinds[j + 2] === ID) {
+          chain.push(texts[j + 2] ?? '');
           j += 2;
         }
-        if (chain.length > 1 && tokens[j + 1]?.text === '(') {
+        if (chain.length > 1 && texts[j + 1] === '(') {
           calls.push(
             tokenCall(
               canonicalCallee(chain.join('.')),
               `require('${module}').${chain.slice(1).join('.')}`,
               false,
-              tokens[j + 2],
-              at(token.offset),
+              literalAt(j + 2),
+              at(offset),
             ),
           );
         }
       }
     }
-    if (token.text === 'from' && tokens[i + 1]?.kind === 'str') {
+    if (token === 'from' && kinds[i + 1] === STR) {
       imports.push({
-        module: normalizeModule(tokens[i + 1]?.text ?? ''),
+        module: normalizeModule(texts[i + 1] ?? ''),
         how: 'import',
         computed: false,
-        ...at(token.offset),
+        ...at(offset),
       });
     }
     // A dotted call: a.b.c( — only the start of a chain.
-    if (tokens[i - 1]?.text === '.') continue;
-    const parts = [token.text];
+    if (texts[i - 1] === '.') continue;
+    const parts = [token];
     let j = i;
-    while (tokens[j + 1]?.text === '.' && tokens[j + 2]?.kind === 'id') {
-      parts.push(tokens[j + 2]?.text ?? '');
+    while (texts[j + 1] === '.' && kinds[j + 2] === ID) {
+      parts.push(texts[j + 2] ?? '');
       j += 2;
     }
-    if (tokens[j + 1]?.text !== '(') continue;
+    if (texts[j + 1] !== '(') continue;
     const head = aliases.get(parts[0] ?? '');
     const name = canonicalCallee(head ? [head, ...parts.slice(1)].join('.') : parts.join('.'));
-    calls.push(
-      tokenCall(name, parts.join('.'), tokens[i - 1]?.text === 'new', tokens[j + 2], at(token.offset)),
-    );
+    calls.push(tokenCall(name, parts.join('.'), texts[i - 1] === 'new', literalAt(j + 2), at(offset)));
   }
-  const accesses = tokens.flatMap((token, i) =>
-    token.text === 'process' && tokens[i + 1]?.text === '.' && tokens[i + 2]?.text === 'env'
-      ? [
-          {
-            path: tokens[i + 3]?.text === '.' ? `process.env.${tokens[i + 4]?.text ?? ''}` : 'process.env',
-            whole: tokens[i + 3]?.text !== '.' && tokens[i + 3]?.text !== '[',
-            ...at(token.offset),
-          },
-        ]
-      : [],
-  );
+  const accesses: JsFileFacts['accesses'] = [];
+  for (let i = 0; i < length; i++) {
+    if (texts[i] === 'process' && texts[i + 1] === '.' && texts[i + 2] === 'env')
+      accesses.push({
+        path: texts[i + 3] === '.' ? `process.env.${texts[i + 4] ?? ''}` : 'process.env',
+        whole: texts[i + 3] !== '.' && texts[i + 3] !== '[',
+        ...at(offsets[i] as number),
+      });
+  }
   return {
     path,
     size: text.length,
