@@ -668,7 +668,15 @@ export class FactExtractor implements ConstantLookup {
           } else if (target.type === 'ObjectPattern') {
             const base = this.refOf(init);
             const origins = this.originsOf(init);
+            // `const { DEBUG } = process.env` reads one variable; only `...rest` holds the rest of the environment.
+            const oneEach: ReadonlySet<Origin> = origins.has('env-all')
+              ? new Set([...origins].map((origin) => (origin === 'env-all' ? 'env' : origin)))
+              : origins;
             for (const property of target.properties as EsNode[]) {
+              if (property.type === 'RestElement' && (property.argument as EsNode).type === 'Identifier') {
+                bind(property.argument as EsNode, base, undefined, origins);
+                continue;
+              }
               if (property.type !== 'Property') continue;
               const key = property.computed
                 ? fold(property.key as EsNode, this)?.value
@@ -680,7 +688,7 @@ export class FactExtractor implements ConstantLookup {
                 value,
                 base === undefined ? undefined : base === '' ? key : `${base}.${key}`,
                 undefined,
-                origins,
+                oneEach,
               );
             }
           }

