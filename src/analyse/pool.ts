@@ -9,6 +9,7 @@ import type { AnalyseTask } from './worker.js';
 const WORKER = new URL('./worker.js', import.meta.url);
 /** Heap per worker: a hostile file that would need more ends that package's analysis, not the scan. */
 const WORKER_HEAP_MB = 1536;
+const YOUNG_GENERATION_MB = 48;
 
 /**
  * Code analysis on worker threads, so parsing uses every core and the main thread keeps fetching while
@@ -67,7 +68,9 @@ export class AnalysisPool {
       minThreads: 0,
       maxThreads: this.#threads,
       idleTimeout: 1000,
-      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb },
+      // A small young generation: V8 otherwise grows it to 128 MB while parsing a big bundle, and the garbage of
+      // one file's tree outlives the next file's parse (measured: typescript's facts 486 -> ~380 MB).
+      resourceLimits: { maxOldGenerationSizeMb: this.#heapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     // A worker that dies outside a task (while starting) is reported by the pool, and the tasks waiting for it
     // would never settle: they fail instead. Without a listener the event would end the whole process.
