@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse as parseYaml } from 'yaml';
 import { OcellusError } from '../errors.js';
@@ -41,7 +42,10 @@ export const POLICY_FILES = [
   'ocellus.config.yml',
 ];
 
-const validatePolicy = new Ajv2020({ allErrors: true }).compile(schema);
+// Compiled on first use: compiling costs ~60 ms, and most scans have no policy file.
+let compiled: ValidateFunction | undefined;
+const policyValidator = (): ValidateFunction =>
+  (compiled ??= new Ajv2020({ allErrors: true }).compile(schema));
 
 /** The policy file in a project folder (or the one given), validated; undefined when there is none. */
 export async function loadPolicy(
@@ -73,6 +77,7 @@ export function parsePolicy(text: string, path: string): Policy {
       `The policy file ${path} does not parse: ${(error as Error).message.split('\n')[0]}`,
     );
   }
+  const validatePolicy = policyValidator();
   if (!validatePolicy(value)) {
     const problems = (validatePolicy.errors ?? []).map((error) => {
       const where = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : 'the policy';
