@@ -67,7 +67,8 @@ export class AnalysisPool {
       filename: WORKER.href,
       minThreads: 0,
       maxThreads: this.#threads,
-      idleTimeout: 1000,
+      // Threads live until the scan closes the pool: a restarted thread loses its compiled code.
+      idleTimeout: Number.POSITIVE_INFINITY,
       // A small young generation: V8 otherwise grows it to 128 MB while parsing a big bundle, and the garbage of
       // one file's tree outlives the next file's parse (measured: typescript's facts 486 -> ~380 MB).
       resourceLimits: { maxOldGenerationSizeMb: this.#heapMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
