@@ -326,13 +326,18 @@ function reportError(error: unknown): number {
   return ExitCode.incomplete;
 }
 
+let finished = false;
+
 // `ocellus checks | head`: a reader that stops early is not an error worth a stack trace.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  if (error.code === 'EPIPE') {
+    // The reader has what it wanted: the command is over, not unfinished.
+    finished = true;
+    process.exit(process.exitCode ?? 0);
+  }
   throw error;
 });
 
-let finished = false;
 // Node exits quietly, with 0, when nothing is left to wait for, even if the command never finished (a promise
 // nothing will settle). A scanner must not pass that way: an unfinished command exits 3 and says so.
 process.on('exit', () => {

@@ -12,6 +12,7 @@ import type { DependencyRecord } from './diff/release.js';
 import { OcellusError, redactSecrets } from './errors.js';
 import type { ReadLimits } from './fetch/limits.js';
 import { fetchPackage, fetchRelease } from './fetch/tarball.js';
+import { compareIntegrity, strongIntegrity } from './integrity.js';
 import type { Finding, IncompleteMark, PackageContents, PackageNode, PackageReport } from './model.js';
 import type { NpmOptions } from './npm-config.js';
 import type { PackumentIndexCache } from './registry/index-cache.js';
@@ -272,24 +273,36 @@ async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<
   const packument = fromRegistry(node) ? run.packuments.get(node.name) : undefined;
   const history = await registryHistory(node, packument, run.checkedAt);
   const previous = run.diff ? history.registry?.previous : undefined;
+  // For a project audit: does the registry still list the bytes the lockfile pinned?
+  const listed = history.registry?.release.integrity;
+  const relisted =
+    run.lockfile && node.integrity && listed ? compareIntegrity(node.integrity, listed) : undefined;
+  const extra: Finding[] =
+    run.lockfile && relisted === 'different' ? [integrityFinding(node, run.lockfile, 'lists')] : [];
+  // Keyed only by a sha256+ digest (two tarballs with one key get one analysis), and for a lockfile only when the
+  // registry's listing could be compared with it: a hit downloads nothing that would otherwise check it.
+  const integrity = node.integrity ? strongIntegrity(node.integrity) : undefined;
+  const previousIntegrity = previous?.integrity ? strongIntegrity(previous.integrity) : undefined;
   const key =
-    request.cache && node.integrity && packument && !history.failure && (!previous || previous.integrity)
+    request.cache &&
+    integrity &&
+    packument &&
+    !history.failure &&
+    (!previous || previousIntegrity) &&
+    (!run.lockfile || relisted === 'same')
       ? request.cache.key({
-          integrity: node.integrity,
-          previousIntegrity: previous?.integrity ?? null,
+          name: node.name,
+          version: node.version,
+          integrity,
+          previousIntegrity: previousIntegrity ?? null,
           checks: run.checks.filter((check) => check.scope === 'code').map((check) => check.id),
           settings: request.limits,
         })
       : undefined;
   const cached = key ? await request.cache?.get(key) : undefined;
-  const extra: Finding[] = [];
   let analysis: CodeAnalysis;
   if (cached) {
     analysis = cached;
-    // Nothing was downloaded: compare the lockfile's integrity with the one the registry lists instead.
-    const listed = history.registry?.release.integrity;
-    if (run.lockfile && node.integrity && listed && integritiesDiffer(node.integrity, listed))
-      extra.push(integrityFinding(node, run.lockfile, 'lists'));
   } else {
     const release = await run.budget.acquire(
       estimatedBytes(history.registry?.release) + (previous ? estimatedBytes(previous) : 0),
@@ -300,7 +313,11 @@ async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<
     } finally {
       release();
     }
-    if (!fresh.ok) return fresh.report;
+    if (!fresh.ok) {
+      const served = fresh.report.findings.some((finding) => finding.checkId === 'lockfile-integrity');
+      if (!served) fresh.report.findings.push(...extra);
+      return fresh.report;
+    }
     analysis = fresh.analysis;
     // Only whole analyses are kept: one that could not read everything is recomputed next time, not replayed.
     if (key && analysis.failures.length === 0 && !history.failure) await request.cache?.put(key, analysis);
@@ -357,8 +374,9 @@ async function analyseTarballs(
   return code.ok ? code : { ok: false, report: incompleteReport(node, code.code, code.reason) };
 }
 
-/** A release whose size the registry does not give is budgeted as an ordinary package. */
-const estimatedBytes = (release: ReleaseRecord | undefined) => release?.unpackedSize ?? 1024 * 1024;
+// The registry's size is the publisher's word: never budget a package at less than an ordinary one.
+const estimatedBytes = (release: ReleaseRecord | undefined) =>
+  Math.max(release?.unpackedSize ?? 0, 1024 * 1024);
 
 /** What the registry says of this version and the one before it, without fetching any tarball. */
 async function registryHistory(
@@ -399,20 +417,6 @@ async function dependencyRecords(
     }
   }
   return (name) => records.get(name);
-}
-
-/** Two integrity strings disagree when they share an algorithm whose digests differ. */
-function integritiesDiffer(a: string, b: string): boolean {
-  const digests = (value: string) =>
-    new Map(
-      value
-        .trim()
-        .split(/\s+/)
-        .map((part) => [part.slice(0, part.indexOf('-')), part.slice(part.indexOf('-') + 1)] as const),
-    );
-  const left = digests(a);
-  const right = digests(b);
-  return [...left].some(([algorithm, digest]) => right.has(algorithm) && right.get(algorithm) !== digest);
 }
 
 /** What the previous release adds to one package's analysis (for callers holding both tarballs). */

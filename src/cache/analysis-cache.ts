@@ -8,7 +8,10 @@ const FORMAT = 'analysis-v1';
 export const DEFAULT_CACHE_MAX_BYTES = 512 * 1024 * 1024;
 
 export interface AnalysisKeyParts {
-  /** Integrity of the analysed tarball. */
+  /** Code checks read the name (a package's own service, its own files); the version is cheap to add. */
+  name: string;
+  version: string;
+  /** Integrity of the analysed tarball: one sha256+ digest in canonical form. */
   integrity: string;
   /** Integrity of the previous release's tarball when the analysis includes the version diff; null without it. */
   previousIntegrity: string | null;
@@ -36,6 +39,8 @@ export class AnalysisCache extends EntryStore<CodeAnalysis> {
     return sha256(
       JSON.stringify([
         this.#fingerprint,
+        parts.name,
+        parts.version,
         parts.integrity,
         parts.previousIntegrity,
         parts.checks,

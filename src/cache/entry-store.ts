@@ -61,8 +61,8 @@ export class EntryStore<T> {
     const path = this.#path(key);
     const temp = `${path}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
-      await writeFile(temp, encodeEntry(value), { flag: 'wx' });
+      await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true, mode: 0o700 });
+      await writeFile(temp, encodeEntry(value), { flag: 'wx', mode: 0o600 });
       await rename(temp, path);
       this.stats.writes++;
     } catch {

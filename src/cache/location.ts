@@ -1,3 +1,4 @@
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PackumentIndexCache } from '../registry/index-cache.js';
 import { AnalysisCache, DEFAULT_CACHE_MAX_BYTES } from './analysis-cache.js';
@@ -21,17 +22,19 @@ export function analysisCacheDir(options: {
   return join(dirname(options.npmCache), '_ocellus');
 }
 
-/** The caches a scan uses (spread into its request), or none with --no-cache. */
+/** The caches a scan uses (spread into its request), or none with --no-cache or an unsafe folder. */
 export function openCaches(options: {
   enabled: boolean;
   flag?: string | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
   npmCache: string;
-}): { cache?: AnalysisCache; packumentCache?: PackumentIndexCache } {
+}): { cache?: AnalysisCache; packumentCache?: PackumentIndexCache; warning?: string } {
   if (!options.enabled) return {};
   const megabytes = Number(options.env.OCELLUS_CACHE_MAX_MB);
   const dir = analysisCacheDir(options);
+  const unsafe = unsafeFolder(dir);
+  if (unsafe) return { warning: `not using the analysis cache in ${dir}: ${unsafe}` };
   const fingerprint = analyserFingerprint();
   return {
     cache: new AnalysisCache(
@@ -41,4 +44,24 @@ export function openCaches(options: {
     ),
     packumentCache: new PackumentIndexCache(dir, fingerprint),
   };
+}
+
+/**
+ * A well-formed entry is believed (its checksum catches damage, not forgery), so whoever can write the folder
+ * decides what a scan concludes: it must be the user's own and writable by nobody else.
+ */
+function unsafeFolder(dir: string): string | undefined {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const info = statSync(dir);
+    if (!info.isDirectory()) return 'it is not a folder';
+    if (typeof process.getuid === 'function' && info.uid !== process.getuid())
+      return 'it belongs to another user';
+    // Group-writable is common (a private group per user); writable by everyone is not.
+    if ((info.mode & 0o002) !== 0)
+      return 'every user can write to it (chmod o-w it, or choose another --cache-dir)';
+    return undefined;
+  } catch (error) {
+    return `it cannot be created (${(error as Error).message})`;
+  }
 }

@@ -40,7 +40,13 @@ export async function runApproveCommand(
     env: io.env,
     overrides: { registry: options.registry },
   });
-  const caches = openCaches({ enabled: true, env: io.env, cwd: io.cwd, npmCache: npmOptions.cache });
+  const { warning: cacheWarning, ...caches } = openCaches({
+    enabled: true,
+    env: io.env,
+    cwd: io.cwd,
+    npmCache: npmOptions.cache,
+  });
+  if (cacheWarning) io.stderr.write(`ocellus: ${cacheWarning}\n`);
   const result = await scan({
     specs: [spec],
     npmOptions,

@@ -110,7 +110,13 @@ async function scanServer(
   io: CommandIo,
 ): Promise<ServerScan | { error: string }> {
   try {
-    const caches = openCaches({ enabled: true, env: io.env, cwd: io.cwd, npmCache: npmOptions.cache });
+    const { warning: cacheWarning, ...caches } = openCaches({
+      enabled: true,
+      env: io.env,
+      cwd: io.cwd,
+      npmCache: npmOptions.cache,
+    });
+    if (cacheWarning) io.stderr.write(`ocellus: ${cacheWarning}\n`);
     const result = await scan({
       specs: [parseScanSpec(spec, io.cwd)],
       npmOptions,

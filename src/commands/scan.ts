@@ -62,13 +62,14 @@ export async function runScanCommand(
     env: io.env,
     overrides: { registry: options.registry, 'prefer-offline': options.preferOffline || undefined },
   });
-  const caches = openCaches({
+  const { warning: cacheWarning, ...caches } = openCaches({
     enabled: options.cache ?? true,
     flag: options.cacheDir,
     env: io.env,
     cwd: io.cwd,
     npmCache: npmOptions.cache,
   });
+  if (cacheWarning) io.stderr.write(`ocellus: ${cacheWarning}\n`);
   const progress = createProgress(io.stderr);
   let result: Awaited<ReturnType<typeof scan>>;
   try {

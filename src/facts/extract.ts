@@ -669,9 +669,10 @@ export class FactExtractor implements ConstantLookup {
             const base = this.refOf(init);
             const origins = this.originsOf(init);
             // `const { DEBUG } = process.env` reads one variable; only `...rest` holds the rest of the environment.
-            const oneEach: ReadonlySet<Origin> = origins.has('env-all')
-              ? new Set([...origins].map((origin) => (origin === 'env-all' ? 'env' : origin)))
-              : origins;
+            const oneEach: ReadonlySet<Origin> =
+              base === 'process.env' && origins.has('env-all')
+                ? new Set([...origins].map((origin) => (origin === 'env-all' ? 'env' : origin)))
+                : origins;
             for (const property of target.properties as EsNode[]) {
               if (property.type === 'RestElement' && (property.argument as EsNode).type === 'Identifier') {
                 bind(property.argument as EsNode, base, undefined, origins);

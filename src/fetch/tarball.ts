@@ -1,5 +1,6 @@
 import pacote from 'pacote';
 import { errorMessage, npmErrorCode } from '../errors.js';
+import { isVerifiable } from '../integrity.js';
 import type { PackageContents, PackageNode } from '../model.js';
 import type { NpmOptions } from '../npm-config.js';
 import type { ReadLimits } from './limits.js';
@@ -34,6 +35,14 @@ export async function fetchPackage(
       ok: false,
       code: 'ENOINTEGRITY',
       reason: 'the registry gave no integrity hash to verify the tarball',
+    };
+  }
+  // pacote verifies nothing against an integrity it cannot parse (`"integrity": "x"` in a lockfile).
+  if (node.integrity && !isVerifiable(node.integrity)) {
+    return {
+      ok: false,
+      code: 'ENOINTEGRITY',
+      reason: `the recorded integrity "${node.integrity.slice(0, 40)}" is not a hash the tarball can be verified against`,
     };
   }
   // A registry spec plus the resolved URL, as npm's own reify does: pacote goes straight to the tarball, and

@@ -8,7 +8,12 @@ const MAX_BYTES = 128 * 1024 * 1024;
 
 interface StoredIndex extends Omit<PackumentIndex, 'releases'> {
   releases: ReleaseRecord[];
+  /** When it was read from the registry (ms since the epoch). */
+  storedAt: number;
 }
+
+/** Older than this, a stored document is not used even offline-first: deprecations and takeovers move on. */
+const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
  * Registry documents reduced to what the scan reads (PackumentIndex), on disk. Written after every fetch; read
@@ -31,14 +36,16 @@ export class PackumentIndexCache {
 
   async get(registry: string, name: string): Promise<PackumentIndex | undefined> {
     const stored = await this.#store.get(this.#key(registry, name));
-    if (!stored || stored.name !== name) return undefined;
-    return { ...stored, releases: new Map(stored.releases.map((release) => [release.version, release])) };
+    if (!stored || stored.name !== name || !(Date.now() - stored.storedAt < MAX_AGE_MS)) return undefined;
+    const { storedAt: _storedAt, ...index } = stored;
+    return { ...index, releases: new Map(stored.releases.map((release) => [release.version, release])) };
   }
 
   async put(registry: string, index: PackumentIndex): Promise<void> {
     await this.#store.put(this.#key(registry, index.name), {
       ...index,
       releases: [...index.releases.values()],
+      storedAt: Date.now(),
     });
   }
 
@@ -58,6 +65,7 @@ function isStoredIndex(value: unknown): value is StoredIndex {
   return (
     isObject(value) &&
     typeof value.name === 'string' &&
+    typeof value.storedAt === 'number' &&
     typeof value.timesTrusted === 'boolean' &&
     Array.isArray(value.unpublished) &&
     (value.whole === undefined || Array.isArray(value.whole)) &&

@@ -190,10 +190,11 @@ export function slimIndex(index: PackumentIndex, wanted: ReadonlySet<string>): P
 
 /** Whether an index (possibly slimmed) has whole records for these versions and the releases they replaced. */
 export function coversVersions(index: PackumentIndex, wanted: ReadonlySet<string>): boolean {
+  // A version the index does not list may be newer than it: the registry has to be asked.
+  for (const version of wanted) if (!index.releases.has(version)) return false;
   if (!index.whole) return true;
   const whole = new Set(index.whole);
   for (const version of wanted) {
-    if (!index.releases.has(version)) continue;
     if (!whole.has(version)) return false;
     const previous = previousRelease(index, version);
     if (previous && !whole.has(previous.version)) return false;

