@@ -48,6 +48,11 @@ interface Binding {
 const MUTATORS = new Set(['append', 'push', 'unshift', 'set', 'add', 'write']);
 const ITERATION = new Set(['forEach', 'map', 'flatMap', 'filter', 'reduce', 'some', 'every', 'find', 'then']);
 const FUNCTION_TYPES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
+/**
+ * Globals a file may define a function of its own under. Not require, eval or Function: a local wrapper named
+ * like them would hide every call made through it.
+ */
+const SHADOWED_BY_LOCAL_FUNCTIONS = new Set(['fetch']);
 const MAX_STRINGS = 20_000;
 const MAX_SUBTREE = 3_000;
 /** MCP declarations kept per file, and the longest description kept (the model reads all of it). */
@@ -472,7 +477,13 @@ export class FactExtractor implements ConstantLookup {
       const object = this.refOf(callee.object as EsNode);
       return `${object ?? '<expr>'}.${typeof property === 'string' ? property : '<computed>'}`;
     }
-    if (callee.type === 'Identifier') return callee.name as string;
+    if (callee.type === 'Identifier') {
+      const name = callee.name as string;
+      // A file's own function named like a global (see SHADOWED_BY_LOCAL_FUNCTIONS) is not that global.
+      return SHADOWED_BY_LOCAL_FUNCTIONS.has(name) && this.bindingAt(name, callee)?.fnNode
+        ? `local ${name}`
+        : name;
+    }
     return '<expr>';
   }
 
@@ -527,6 +538,9 @@ export class FactExtractor implements ConstantLookup {
         const name = node.name as string;
         const binding = this.bindingAt(name, node);
         if (binding?.ref !== undefined) return binding.ref;
+        // `function fetch(tag, nodes) {...}` (domutils): a local helper, not the network. What it does inside
+        // is read like any other code, so a wrapper around the real fetch is still seen there.
+        if (binding?.fnNode && SHADOWED_BY_LOCAL_FUNCTIONS.has(name)) return undefined;
         if (GLOBAL_ROOTS.has(name)) return '';
         return KNOWN_GLOBALS.has(name) ? name : undefined;
       }

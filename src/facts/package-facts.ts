@@ -3,7 +3,7 @@ import type { Capability, DeclaredTool, PackageContents } from '../model.js';
 import { binaryKind, imageTrailer } from './binary.js';
 import type { Folded } from './fold.js';
 import { exportsConstant, jsFileFacts, type ModuleConstants } from './js-facts.js';
-import type { JsFileFacts, OtherFileFacts } from './model.js';
+import type { CallFact, JsFileFacts, OtherFileFacts } from './model.js';
 import { isDecoder, isDns, isDynamicCode, isExec, isFileRead, isFileWrite, isNetwork } from './names.js';
 
 export interface CodeFacts {
@@ -253,6 +253,20 @@ export function codeCapabilities(facts: CodeFacts): Capability[] {
   return [...capabilitySites(facts).keys()];
 }
 
+/**
+ * `Function('return this')()`: the pre-globalThis way to reach the global object (lodash, regenerator, core-js).
+ * Its code is a visible constant that can do nothing else, so it is not the ability to run generated code.
+ */
+function isGlobalGetter(call: CallFact): boolean {
+  const [code] = call.args;
+  return (
+    call.callee === 'Function' &&
+    call.args.length === 1 &&
+    typeof code?.value === 'string' &&
+    /^\s*return\s+(?:this|globalThis)\s*;?\s*$/.test(code.value)
+  );
+}
+
 /** Where each capability is first used: the version diff points at the line that brought it in. */
 export function capabilitySites(
   facts: CodeFacts,
@@ -274,7 +288,11 @@ export function capabilitySites(
       if (isExec(call.callee)) add('child-process', call);
       if (isFileRead(call.callee)) add('fs-read', call);
       if (isFileWrite(call.callee)) add('fs-write', call);
-      if (isDynamicCode(call.callee) && !/^set(?:Timeout|Interval)$/.test(call.callee))
+      if (
+        isDynamicCode(call.callee) &&
+        !/^set(?:Timeout|Interval)$/.test(call.callee) &&
+        !isGlobalGetter(call)
+      )
         add('dynamic-code', call);
       if (isDecoder(call.callee) && call.callee.startsWith('crypto.')) add('dynamic-code', call);
     }
