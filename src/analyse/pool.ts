@@ -22,6 +22,10 @@ export class AnalysisPool {
   /** How to fail each task in flight, should the pool report a worker that died outside a task. */
   readonly #waiting = new Set<(error: unknown) => void>();
 
+  get threads(): number {
+    return this.#threads;
+  }
+
   constructor(threads: number, heapMb = WORKER_HEAP_MB) {
     this.#threads = threads;
     this.#heapMb = heapMb;

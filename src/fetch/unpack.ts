@@ -1,11 +1,8 @@
 import { posix } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import type { PackageContents, PackageFile, SkippedEntry } from '../model.js';
 import type { ReadLimits } from './limits.js';
-
-const gunzipAsync = promisify(gunzip);
 
 export class UnpackError extends Error {
   readonly code: 'ETOOBIG' | 'ETOOMANY' | 'EBADTAR';
@@ -28,7 +25,6 @@ export async function unpackTarball(tarball: Uint8Array, limits: ReadLimits): Pr
   if (!isGzip(tarball) && tarball.byteLength > limits.maxPackageBytes) {
     throw new UnpackError('ETOOBIG', `unpacks to more than ${limits.maxPackageBytes} bytes`);
   }
-  const tar = isGzip(tarball) ? await gunzipBounded(tarball, limits.maxPackageBytes) : tarball;
   const files = new Map<string, PackageFile>();
   const skipped: SkippedEntry[] = [];
   let entries = 0;
@@ -92,10 +88,15 @@ export async function unpackTarball(tarball: Uint8Array, limits: ReadLimits): Pr
     });
   });
 
-  parser.end(Buffer.from(tar.buffer, tar.byteOffset, tar.byteLength));
+  // The archive is unzipped into the parser piece by piece: the whole tar is never held, so a file over the
+  // per-file limit (a native binary of a hundred megabytes) is skipped without ever being in memory.
+  const fed = isGzip(tarball)
+    ? gunzipInto(tarball, parser, limits.maxPackageBytes)
+    : Promise.resolve(parser.end(Buffer.from(tarball.buffer, tarball.byteOffset, tarball.byteLength)));
   try {
-    await done;
+    await Promise.all([fed, done]);
   } catch (error) {
+    if (error instanceof UnpackError) throw error;
     throw new UnpackError('EBADTAR', `unreadable tarball: ${(error as Error).message}`);
   }
   if (failure) throw failure;
@@ -106,15 +107,32 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-async function gunzipBounded(bytes: Uint8Array, maxOutputLength: number): Promise<Buffer> {
-  try {
-    return await gunzipAsync(bytes, { maxOutputLength });
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new UnpackError('ETOOBIG', `unpacks to more than ${maxOutputLength} bytes`);
-    }
-    throw new UnpackError('EBADTAR', `not a valid gzip stream: ${(error as Error).message}`);
-  }
+/** Unzips into the tar parser, refusing output beyond `maxOutputLength` (a decompression bomb stops there). */
+function gunzipInto(bytes: Uint8Array, parser: Parser, maxOutputLength: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const gunzip = createGunzip();
+    let produced = 0;
+    gunzip.on('data', (chunk: Buffer) => {
+      produced += chunk.length;
+      if (produced > maxOutputLength) {
+        // Rejected first, so this, not the parser's abort, is the reason given.
+        reject(new UnpackError('ETOOBIG', `unpacks to more than ${maxOutputLength} bytes`));
+        gunzip.destroy();
+        parser.abort(new Error('stopped'));
+        return;
+      }
+      parser.write(chunk);
+    });
+    gunzip.on('end', () => {
+      parser.end();
+      resolve();
+    });
+    gunzip.on('error', (error) => {
+      reject(new UnpackError('EBADTAR', `not a valid gzip stream: ${error.message}`));
+      parser.abort(new Error('stopped'));
+    });
+    gunzip.end(bytes);
+  });
 }
 
 /**

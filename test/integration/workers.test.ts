@@ -34,6 +34,16 @@ describe('code analysis on worker threads', () => {
     expect(severities).toContain('critical');
   });
 
+  it('with a memory budget so small that every package waits its turn, the scan still finishes the same', async () => {
+    const [inProcess, starved] = await Promise.all([
+      scanWith({ OCELLUS_WORKERS: '0' }),
+      scanWith({ OCELLUS_WORKERS: '2', OCELLUS_IN_FLIGHT_MB: '0.01' }),
+    ]);
+    expect(starved.stderr).not.toContain('stopped before it finished');
+    expect(starved.code).toBe(inProcess.code);
+    expect(starved.report.packages).toEqual(inProcess.report.packages);
+  });
+
   it('a worker that runs out of memory leaves its packages unanalysed (exit 3), never passed or crashed', async () => {
     const starved = await scanWith({ OCELLUS_WORKERS: '1', OCELLUS_WORKER_HEAP_MB: '16' });
     expect(starved.code).toBe(3);
