@@ -20,15 +20,6 @@ export class ByteBudget {
     });
   }
 
-  /**
-   * Changes how many bytes a holder has, once it knows the real figure: what it held is given back first and the
-   * new amount waited for like any request (holding nothing while waiting, so holders cannot deadlock).
-   */
-  async resize(release: () => void, bytes: number): Promise<() => void> {
-    release();
-    return this.acquire(bytes);
-  }
-
   get used(): number {
     return this.#used;
   }

@@ -85,7 +85,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .option('--base <ref>', 'with --changed-only: a git ref (main, HEAD~1) or a previous lockfile')
     .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
-    .option('-c, --concurrency <n>', 'packages fetched and analysed at once', parsePositiveInt, 16)
+    .option(
+      '-c, --concurrency <n>',
+      'packages in progress at once (registry documents, cache reads; tarballs are parsed a few at a time)',
+      parsePositiveInt,
+      16,
+    )
     .option(
       '--allow-incomplete',
       'exit 0 even when some packages could not be analysed (they are still listed)',
@@ -188,7 +193,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       'high',
     )
     .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
-    .option('-c, --concurrency <n>', 'packages fetched and analysed at once', parsePositiveInt, 16)
+    .option(
+      '-c, --concurrency <n>',
+      'packages in progress at once (registry documents, cache reads; tarballs are parsed a few at a time)',
+      parsePositiveInt,
+      16,
+    )
     .addHelpText(
       'after',
       '\nExit codes: 0 listed (and nothing at or above --fail-on), 1 a scanned server is blocked, 3 a config or a scan could not be read.',

@@ -11,7 +11,7 @@ import { CHECKS } from './checks/index.js';
 import type { DependencyRecord } from './diff/release.js';
 import { OcellusError, redactSecrets } from './errors.js';
 import type { ReadLimits } from './fetch/limits.js';
-import { fetchPackage, fetchRelease } from './fetch/tarball.js';
+import { downloadRelease, downloadTarball, fetchPackage, unpackDownloaded } from './fetch/tarball.js';
 import { compareIntegrity, strongIntegrity } from './integrity.js';
 import type { Finding, IncompleteMark, PackageContents, PackageNode, PackageReport } from './model.js';
 import type { NpmOptions } from './npm-config.js';
@@ -317,22 +317,7 @@ async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<
   if (cached) {
     analysis = cached;
   } else {
-    // The budget is only ever held inside an analysis slot: a holder waiting for a slot while others wait for
-    // its bytes would deadlock.
-    const fresh = await run.analysing(async () => {
-      const lease = {
-        release: await run.budget.acquire(
-          estimatedBytes(history.registry?.release) + (previous ? estimatedBytes(previous) : 0),
-        ),
-      };
-      try {
-        return await analyseTarballs(node, packument, previous, history, run, async (bytes) => {
-          lease.release = await run.budget.resize(lease.release, bytes);
-        });
-      } finally {
-        lease.release();
-      }
-    });
+    const fresh = await analyseTarballs(node, packument, previous, history, run);
     if (!fresh.ok) {
       const served = fresh.report.findings.some((finding) => finding.checkId === 'lockfile-integrity');
       if (!served) fresh.report.findings.push(...extra);
@@ -360,49 +345,63 @@ async function analyseTarballs(
   previous: ReleaseRecord | undefined,
   history: Omit<RegistryContext, 'dependencyRecord'>,
   run: RunContext,
-  /** Called with the real unpacked size once known, before the analysis starts. */
-  charge: (bytes: number) => Promise<void>,
 ): Promise<{ ok: true; analysis: CodeAnalysis } | { ok: false; report: PackageReport }> {
   const { request } = run;
   const target =
     run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
-  const [outcome, previousOutcome] = await Promise.all([
-    fetchPackage(target, request.npmOptions, request.limits),
-    previous ? fetchRelease(node.name, previous, request.npmOptions, request.limits) : undefined,
+  // Downloads run at the scan's concurrency (compressed bytes, hiding the registry's latency); unpacking and
+  // parsing, which take many times that memory, run a few at a time.
+  const [download, previousDownload] = await Promise.all([
+    downloadTarball(target, request.npmOptions, request.limits),
+    previous ? downloadRelease(node.name, previous, request.npmOptions, request.limits) : undefined,
   ]);
-  if (!outcome.ok) {
-    const report = incompleteReport(node, outcome.code, outcome.reason);
-    // The lockfile pins these bytes: a registry serving others is an attack or a broken mirror.
-    if (run.lockfile && outcome.code === 'EINTEGRITY')
-      report.findings.push(integrityFinding(node, run.lockfile, 'serves'));
-    return { ok: false, report };
-  }
-  let previousContents: { version: string; contents: PackageContents } | undefined;
-  if (previous && previousOutcome?.ok)
-    previousContents = { version: previous.version, contents: previousOutcome.contents };
-  else if (previous && previousOutcome && !previousOutcome.ok)
-    history.failure = {
-      code: previousOutcome.code,
-      reason: `the previous release ${previous.version}, needed for the version diff: ${previousOutcome.reason}`,
-    };
-  // Mirrors often leave out dist.unpackedSize: the analysis waits for its real share of the budget.
-  await charge(
-    outcome.contents.unpackedSize + (previousContents ? previousContents.contents.unpackedSize : 0),
-  );
-  const code = run.pool
-    ? await run.pool.run({
-        name: node.name,
-        version: node.version,
-        contents: outcome.contents,
-        ...(previousContents ? { previous: previousContents } : {}),
-      })
-    : analyseCode(node.name, node.version, outcome.contents, run.checks, previousContents);
-  return code.ok ? code : { ok: false, report: incompleteReport(node, code.code, code.reason) };
+  if (!download.ok) return { ok: false, report: fetchFailure(node, download, run) };
+  return run.analysing(async () => {
+    const outcome = await unpackDownloaded(download.tarball, request.limits);
+    if (!outcome.ok) return { ok: false, report: fetchFailure(node, outcome, run) };
+    const previousOutcome = previousDownload?.ok
+      ? await unpackDownloaded(previousDownload.tarball, request.limits)
+      : previousDownload;
+    let previousContents: { version: string; contents: PackageContents } | undefined;
+    if (previous && previousOutcome?.ok)
+      previousContents = { version: previous.version, contents: previousOutcome.contents };
+    else if (previous && previousOutcome && !previousOutcome.ok)
+      history.failure = {
+        code: previousOutcome.code,
+        reason: `the previous release ${previous.version}, needed for the version diff: ${previousOutcome.reason}`,
+      };
+    // Charged at the real unpacked size (mirrors often leave out dist.unpackedSize), inside the slot: a holder
+    // of bytes never waits for a slot, so the two limits cannot deadlock.
+    const release = await run.budget.acquire(
+      outcome.contents.unpackedSize + (previousContents ? previousContents.contents.unpackedSize : 0),
+    );
+    try {
+      const code = run.pool
+        ? await run.pool.run({
+            name: node.name,
+            version: node.version,
+            contents: outcome.contents,
+            ...(previousContents ? { previous: previousContents } : {}),
+          })
+        : analyseCode(node.name, node.version, outcome.contents, run.checks, previousContents);
+      return code.ok ? code : { ok: false as const, report: incompleteReport(node, code.code, code.reason) };
+    } finally {
+      release();
+    }
+  });
 }
 
-// The registry's size is the publisher's word: never budget a package at less than an ordinary one.
-const estimatedBytes = (release: ReleaseRecord | undefined) =>
-  Math.max(release?.unpackedSize ?? 0, 1024 * 1024);
+function fetchFailure(
+  node: PackageNode,
+  failure: { code: string; reason: string },
+  run: RunContext,
+): PackageReport {
+  const report = incompleteReport(node, failure.code, failure.reason);
+  // The lockfile pins these bytes: a registry serving others is an attack or a broken mirror.
+  if (run.lockfile && failure.code === 'EINTEGRITY')
+    report.findings.push(integrityFinding(node, run.lockfile, 'serves'));
+  return report;
+}
 
 /** What the registry says of this version and the one before it, without fetching any tarball. */
 async function registryHistory(

@@ -57,23 +57,3 @@ describe('ByteBudget', () => {
     expect(budget.used).toBe(0);
   });
 });
-
-describe('ByteBudget.resize', () => {
-  it('gives back what it held before waiting for the new amount, so two holders cannot deadlock', async () => {
-    const budget = new ByteBudget(100);
-    const a = await budget.acquire(60);
-    let b = await budget.acquire(30);
-    // b learns it needs 80: it waits for a, holding nothing meanwhile.
-    const grown = budget.resize(b, 80).then((release) => {
-      b = release;
-      return release;
-    });
-    await tick();
-    expect(budget.used).toBe(60);
-    a();
-    await grown;
-    expect(budget.used).toBe(80);
-    b();
-    expect(budget.used).toBe(0);
-  });
-});

@@ -29,6 +29,21 @@ export async function fetchPackage(
   npmOptions: NpmOptions,
   limits: ReadLimits,
 ): Promise<FetchOutcome> {
+  const downloaded = await downloadTarball(node, npmOptions, limits);
+  return downloaded.ok ? unpackDownloaded(downloaded.tarball, limits) : downloaded;
+}
+
+export type DownloadOutcome = { ok: true; tarball: Buffer } | { ok: false; code: string; reason: string };
+
+/**
+ * The compressed tarball, verified against the recorded integrity and within the size limit. Apart from the
+ * unpacking so that many downloads can be in flight while only a few packages are unpacked and parsed.
+ */
+export async function downloadTarball(
+  node: PackageNode,
+  npmOptions: NpmOptions,
+  limits: ReadLimits,
+): Promise<DownloadOutcome> {
   const isLocalFile = node.resolved?.startsWith('file:') ?? false;
   if (!node.integrity && !isLocalFile) {
     return {
@@ -72,12 +87,33 @@ export async function fetchPackage(
       reason: `the tarball is ${tarball.byteLength} bytes, over the ${limits.maxTarballBytes}-byte limit`,
     };
   }
+  return { ok: true, tarball };
+}
+
+/** A downloaded tarball unpacked in memory, or why it cannot be. */
+export async function unpackDownloaded(tarball: Uint8Array, limits: ReadLimits): Promise<FetchOutcome> {
   try {
     return { ok: true, contents: await unpackTarball(tarball, limits) };
   } catch (error) {
     if (error instanceof UnpackError) return { ok: false, code: error.code, reason: error.message };
     throw error;
   }
+}
+
+/** The node a release the registry lists stands for (a previous version, a version to diff). */
+function releaseNode(
+  name: string,
+  release: { version: string; integrity?: string; tarball?: string },
+): PackageNode {
+  return {
+    name,
+    version: release.version,
+    integrity: release.integrity ?? null,
+    resolved: release.tarball ?? null,
+    paths: [],
+    pathsTruncated: false,
+    optional: false,
+  };
 }
 
 /** Fetches a release the registry lists (a previous version, a version to diff) like any package in a tree. */
@@ -87,17 +123,15 @@ export function fetchRelease(
   npmOptions: NpmOptions,
   limits: ReadLimits,
 ): Promise<FetchOutcome> {
-  return fetchPackage(
-    {
-      name,
-      version: release.version,
-      integrity: release.integrity ?? null,
-      resolved: release.tarball ?? null,
-      paths: [],
-      pathsTruncated: false,
-      optional: false,
-    },
-    npmOptions,
-    limits,
-  );
+  return fetchPackage(releaseNode(name, release), npmOptions, limits);
+}
+
+/** Downloads a release the registry lists, without unpacking it. */
+export function downloadRelease(
+  name: string,
+  release: { version: string; integrity?: string; tarball?: string },
+  npmOptions: NpmOptions,
+  limits: ReadLimits,
+): Promise<DownloadOutcome> {
+  return downloadTarball(releaseNode(name, release), npmOptions, limits);
 }

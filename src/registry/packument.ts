@@ -31,8 +31,6 @@ export interface ReleaseRecord {
   deprecated?: string;
   integrity?: string;
   tarball?: string;
-  /** `dist.unpackedSize`: what the tarball unpacks to, as the registry says (to budget memory before fetching). */
-  unpackedSize?: number;
   manifest: RegistryManifest;
 }
 
@@ -125,7 +123,6 @@ export function indexPackument(packument: unknown): PackumentIndex {
     const deprecated = asString(manifest.deprecated);
     const integrity = asString(dist.integrity);
     const tarball = asString(dist.tarball);
-    const unpackedSize = typeof dist.unpackedSize === 'number' ? dist.unpackedSize : undefined;
     releases.set(version, {
       version,
       ...(published ? { published } : {}),
@@ -137,7 +134,6 @@ export function indexPackument(packument: unknown): PackumentIndex {
       ...(deprecated ? { deprecated } : {}),
       ...(integrity ? { integrity } : {}),
       ...(tarball ? { tarball } : {}),
-      ...(unpackedSize !== undefined && unpackedSize >= 0 ? { unpackedSize } : {}),
       manifest: registryManifest(manifest, name),
     });
   }
