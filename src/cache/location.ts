@@ -65,3 +65,20 @@ function unsafeFolder(dir: string): string | undefined {
     return `it cannot be created (${(error as Error).message})`;
   }
 }
+
+/** A command's caches: openCaches for its folder and environment, with any warning written to its stderr. */
+export function commandCaches(
+  io: { env: NodeJS.ProcessEnv; cwd: string; stderr: NodeJS.WritableStream },
+  npmCache: string,
+  options: { enabled?: boolean; flag?: string | undefined } = {},
+): { cache?: AnalysisCache; packumentCache?: PackumentIndexCache } {
+  const { warning, ...caches } = openCaches({
+    enabled: options.enabled ?? true,
+    flag: options.flag,
+    env: io.env,
+    cwd: io.cwd,
+    npmCache,
+  });
+  if (warning) io.stderr.write(`ocellus: ${warning}\n`);
+  return caches;
+}

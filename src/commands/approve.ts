@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { openCaches } from '../cache/location.js';
+import { commandCaches } from '../cache/location.js';
 import { ExitCode, OcellusError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { loadNpmOptions } from '../npm-config.js';
@@ -40,13 +40,7 @@ export async function runApproveCommand(
     env: io.env,
     overrides: { registry: options.registry },
   });
-  const { warning: cacheWarning, ...caches } = openCaches({
-    enabled: true,
-    env: io.env,
-    cwd: io.cwd,
-    npmCache: npmOptions.cache,
-  });
-  if (cacheWarning) io.stderr.write(`ocellus: ${cacheWarning}\n`);
+  const caches = commandCaches(io, npmOptions.cache);
   const result = await scan({
     specs: [spec],
     npmOptions,

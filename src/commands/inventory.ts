@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { openCaches } from '../cache/location.js';
+import { commandCaches } from '../cache/location.js';
 import { describeTechnique } from '../checks/typosquat.js';
 import { ExitCode, errorMessage } from '../errors.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
@@ -110,13 +110,7 @@ async function scanServer(
   io: CommandIo,
 ): Promise<ServerScan | { error: string }> {
   try {
-    const { warning: cacheWarning, ...caches } = openCaches({
-      enabled: true,
-      env: io.env,
-      cwd: io.cwd,
-      npmCache: npmOptions.cache,
-    });
-    if (cacheWarning) io.stderr.write(`ocellus: ${cacheWarning}\n`);
+    const caches = commandCaches(io, npmOptions.cache);
     const result = await scan({
       specs: [parseScanSpec(spec, io.cwd)],
       npmOptions,

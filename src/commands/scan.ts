@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
-import { openCaches } from '../cache/location.js';
+import { commandCaches } from '../cache/location.js';
 import { ExitCode, OcellusError } from '../errors.js';
 import { DEFAULT_LIMITS } from '../fetch/limits.js';
 import { loadNpmOptions } from '../npm-config.js';
@@ -62,14 +62,10 @@ export async function runScanCommand(
     env: io.env,
     overrides: { registry: options.registry, 'prefer-offline': options.preferOffline || undefined },
   });
-  const { warning: cacheWarning, ...caches } = openCaches({
+  const caches = commandCaches(io, npmOptions.cache, {
     enabled: options.cache ?? true,
     flag: options.cacheDir,
-    env: io.env,
-    cwd: io.cwd,
-    npmCache: npmOptions.cache,
   });
-  if (cacheWarning) io.stderr.write(`ocellus: ${cacheWarning}\n`);
   const progress = createProgress(io.stderr);
   let result: Awaited<ReturnType<typeof scan>>;
   try {
