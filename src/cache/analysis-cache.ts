@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { CodeAnalysis } from '../analyse/code-analysis.js';
 import { SEVERITIES } from '../severity.js';
-import { decodeEntry as decode, EntryStore, encodeEntry as encode, sha256 } from './entry-store.js';
+import { decodeEntry as decode, EntryStore, encodeEntry as encode, isRecord, sha256 } from './entry-store.js';
 
 /** Bumped when the entry format changes; the analyser fingerprint covers changes in what is computed. */
 const FORMAT = 'analysis-v1';
@@ -53,26 +53,24 @@ export class AnalysisCache extends EntryStore<CodeAnalysis> {
 export const encodeEntry = (analysis: CodeAnalysis): string => encode(analysis);
 export const decodeEntry = (text: string): CodeAnalysis | undefined => decode(text, isCodeAnalysis);
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const isStringArray = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
 const SEVERITY_NAMES = new Set<unknown>(SEVERITIES);
 
 /** The shape the report stage relies on; a checksum catches damage, this catches an entry from elsewhere. */
 function isCodeAnalysis(value: unknown): value is CodeAnalysis {
-  if (!isObject(value)) return false;
+  if (!isRecord(value)) return false;
   if (typeof value.version !== 'string') return false;
   if (value.manifestText !== null && typeof value.manifestText !== 'string') return false;
   if (value.previousVersion !== undefined && typeof value.previousVersion !== 'string') return false;
   if (!isStringArray(value.presentFiles) || !isStringArray(value.addedDependencies)) return false;
   if (!isStringArray(value.capabilities) || !isStringArray(value.failures)) return false;
-  if (!Array.isArray(value.tools) || !value.tools.every(isObject)) return false;
+  if (!Array.isArray(value.tools) || !value.tools.every(isRecord)) return false;
   return (
     Array.isArray(value.findings) &&
     value.findings.every(
       (finding) =>
-        isObject(finding) &&
+        isRecord(finding) &&
         typeof finding.checkId === 'string' &&
         SEVERITY_NAMES.has(finding.severity) &&
         typeof finding.title === 'string' &&

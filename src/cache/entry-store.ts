@@ -136,3 +136,7 @@ export function decodeEntry<T>(text: string, isValid: (value: unknown) => value 
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A JSON object (not null, not an array): what entry validators check before reading fields. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

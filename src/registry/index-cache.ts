@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { EntryStore, sha256 } from '../cache/entry-store.js';
+import { EntryStore, isRecord, sha256 } from '../cache/entry-store.js';
 import type { PackumentIndex, ReleaseRecord } from './packument.js';
 
 const FORMAT = 'packuments-v1';
@@ -58,26 +58,23 @@ export class PackumentIndexCache {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function isStoredIndex(value: unknown): value is StoredIndex {
   return (
-    isObject(value) &&
+    isRecord(value) &&
     typeof value.name === 'string' &&
     typeof value.storedAt === 'number' &&
     typeof value.timesTrusted === 'boolean' &&
     Array.isArray(value.unpublished) &&
     (value.whole === undefined || Array.isArray(value.whole)) &&
-    isObject(value.distTags) &&
+    isRecord(value.distTags) &&
     Array.isArray(value.releases) &&
     value.releases.every(
       (release) =>
-        isObject(release) &&
+        isRecord(release) &&
         typeof release.version === 'string' &&
         Array.isArray(release.maintainers) &&
         typeof release.provenance === 'boolean' &&
-        isObject(release.manifest),
+        isRecord(release.manifest),
     )
   );
 }
