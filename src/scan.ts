@@ -4,17 +4,20 @@ import type { Packument } from 'pacote';
 import { analyseCode, type CodeAnalysis } from './analyse/code-analysis.js';
 import { packageReport, type RegistryContext } from './analyse/package-report.js';
 import { AnalysisPool } from './analyse/pool.js';
+import { analyseTarball, type TarballOutcome, type TarballTask } from './analyse/tarball-analysis.js';
 import { ByteBudget } from './byte-budget.js';
 import type { AnalysisCache } from './cache/analysis-cache.js';
+import type { SuspectCache } from './cache/suspect-cache.js';
 import { type Check, excerpt } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
 import type { DependencyRecord } from './diff/release.js';
 import { OcellusError, redactSecrets } from './errors.js';
 import type { ReadLimits } from './fetch/limits.js';
-import { downloadRelease, downloadTarball, fetchPackage, unpackDownloaded } from './fetch/tarball.js';
+import { downloadRelease, downloadTarball, fetchPackage } from './fetch/tarball.js';
 import { compareIntegrity, strongIntegrity } from './integrity.js';
 import type { Finding, IncompleteMark, PackageContents, PackageNode, PackageReport } from './model.js';
 import type { NpmOptions } from './npm-config.js';
+import { PriorityLimit } from './priority-limit.js';
 import type { PackumentIndexCache } from './registry/index-cache.js';
 import type { ReleaseRecord } from './registry/packument.js';
 import { type PackumentOutcome, PackumentStore } from './registry/packument.js';
@@ -22,6 +25,7 @@ import { registryFacts } from './registry/releases.js';
 import { resolveIdealTree } from './resolve/ideal-tree.js';
 import { type LockedProject, resolveLockfile } from './resolve/lockfile.js';
 import type { ScanSpec } from './targets/spec.js';
+import type { Suspect } from './typosquat/matcher.js';
 
 export type ProgressEvent =
   | { phase: 'resolve' }
@@ -43,6 +47,8 @@ export interface ScanRequest {
   cache?: AnalysisCache;
   /** Reduced registry documents, read instead of the registry with --prefer-offline; none with --no-cache. */
   packumentCache?: PackumentIndexCache;
+  /** Typosquat look-alikes of names judged before; none with --no-cache. */
+  suspects?: SuspectCache;
   /** The environment, for $OCELLUS_WORKERS and $OCELLUS_WORKER_HEAP_MB. */
   env?: NodeJS.ProcessEnv;
   onProgress?: (event: ProgressEvent) => void;
@@ -59,9 +65,9 @@ export interface ScanResult {
 }
 
 /**
- * Unpacked package bytes fetched and in analysis at once. Parsing takes many times a file's size, so this,
- * not the concurrency, is what keeps memory bounded on trees with big packages; a package bigger than the
- * whole budget is analysed alone.
+ * Compressed tarball bytes downloaded and not yet analysed. Downloads outrun parsing on a cold scan; this is
+ * what stops them filling memory on a big tree (a package bigger than the whole budget is analysed alone).
+ * The unpacked contents exist only inside an analysis, one package per thread at a time.
  */
 const IN_FLIGHT_BYTES = 48 * 1024 * 1024;
 /** $OCELLUS_IN_FLIGHT_MB overrides it (tests use a tiny budget to make every package wait its turn). */
@@ -111,6 +117,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   for (const name of treeNames) void packuments.get(name);
   documents.clear();
   const checkedAt = request.now ?? new Date();
+  await request.suspects?.load();
 
   const total = tree.packages.length;
   let fetched = 0;
@@ -122,6 +129,9 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   };
   // Workers run the built-in checks only: a caller's own check list is run in-process.
   const pool = request.checks ? undefined : AnalysisPool.forTree(tree.packages.length, request.env);
+  // --concurrency packages in the registry, cache and download stages; the analysis is a queue of its own, so a
+  // package waiting for a thread never holds up the downloads behind it.
+  const fetching = pLimit(Math.max(1, request.concurrency));
   const run: RunContext = {
     request,
     checks,
@@ -130,46 +140,44 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     checkedAt,
     diff: request.diff ?? true,
     lockfile: locked?.lockfile.name,
-    pool,
+    fetching,
+    suspectsOf: request.suspects ? (name) => request.suspects?.suspectsOf(name) ?? [] : undefined,
     budget: new ByteBudget(inFlightBytes(request.env)),
-    analysing: pLimit(Math.min(Math.max(1, request.concurrency), (pool?.threads ?? 1) * 4)),
+    // One package per thread: in-process, parsing is the main thread's, and a second unpacked package would
+    // only wait in memory.
+    analysing: new PriorityLimit(pool?.threads ?? 1),
+    analyse: pool ? (task) => pool.run(task) : (task) => analyseTarball(task, checks),
   };
-  // --concurrency packages in the registry and download stages, besides those being unpacked and analysed:
-  // packages waiting for an analysis slot must not hold up the downloads behind them.
-  const limit = pLimit(Math.max(1, request.concurrency) + (pool?.threads ?? 1) * 4);
   progress({ phase: 'fetch', done: 0, total });
-  const reports = await settleAll(run.pool, () =>
+  const reports = await settleAll(pool, () =>
     Promise.all(
-      tree.packages.map((node) =>
-        limit(async (): Promise<PackageReport> => {
-          const source = offRegistry.get(`${node.name}@${node.version}`);
-          const tarballPath = source ? localTarball(source, project?.dir) : undefined;
-          if (source && tarballPath) {
-            const outcome = await fetchPackage(
-              { ...node, resolved: tarballPath },
-              request.npmOptions,
-              request.limits,
-            );
-            settle();
-            const report = outcome.ok
-              ? analysePackage(node, outcome.contents, checks)
-              : incompleteReport(node, outcome.code, outcome.reason);
-            report.findings.push(sourceFinding(node, source));
-            return report;
-          }
-          if (source) {
-            settle();
-            return offRegistryReport(node, source);
-          }
-          const report = await scanRegistryPackage(node, run);
+      tree.packages.map(async (node): Promise<PackageReport> => {
+        const source = offRegistry.get(`${node.name}@${node.version}`);
+        const tarballPath = source ? localTarball(source, project?.dir) : undefined;
+        if (source && tarballPath) {
+          const outcome = await fetching(() =>
+            fetchPackage({ ...node, resolved: tarballPath }, request.npmOptions, request.limits),
+          );
           settle();
+          const report = outcome.ok
+            ? analysePackage(node, outcome.contents, checks)
+            : incompleteReport(node, outcome.code, outcome.reason);
+          report.findings.push(sourceFinding(node, source));
           return report;
-        }),
-      ),
+        }
+        if (source) {
+          settle();
+          return offRegistryReport(node, source);
+        }
+        const report = await scanRegistryPackage(node, run);
+        settle();
+        return report;
+      }),
     ),
   );
   if (request.cache && request.cache.stats.writes > 0) await request.cache.prune();
   if (request.packumentCache && request.packumentCache.stats.writes > 0) await request.packumentCache.prune();
+  await request.suspects?.save();
   const incomplete = reports.flatMap((report) => (report.incomplete ? [report.incomplete] : []));
   return {
     target: locked
@@ -268,17 +276,20 @@ interface RunContext {
   diff: boolean;
   /** For a project audit: the lockfile's name. */
   lockfile: string | undefined;
-  /** Worker threads for the code analysis; absent: analysed in-process. */
-  pool: AnalysisPool | undefined;
-  /** Bounds the unpacked bytes fetched and being analysed at once, whatever the concurrency. */
+  /** Typosquat look-alikes by name, from the cache of names judged before. */
+  suspectsOf: ((name: string) => Suspect[]) | undefined;
+  /** Registry reads, cache reads and downloads: --concurrency packages at once. */
+  fetching: ReturnType<typeof pLimit>;
+  /** Bounds the compressed bytes downloaded and waiting for analysis, whatever the concurrency. */
   budget: ByteBudget;
   /**
-   * Packages unpacked and analysed at once: four per analysis thread, enough to keep the threads fed while the
-   * main thread unzips and reads registry documents. Downloads and cache reads run at the full --concurrency:
-   * at 16 unpacked packages at once, contents waiting for two cores held 600 MB for no gain in time; at two
-   * more than the threads, the threads starved on trees of many small packages (@vue/cli 54 -> 70 s).
+   * Packages being unpacked and analysed: one per analysis thread, the biggest waiting package first. Before,
+   * analysis slots and downloads shared one limit, and packages waiting for a thread held up the downloads
+   * behind them (server-filesystem cold: threads idle for a second at a time, 7.4 s in all).
    */
-  analysing: ReturnType<typeof pLimit>;
+  analysing: PriorityLimit;
+  /** Unpacks and analyses one package: on a worker thread when the tree pays for a pool, else in-process. */
+  analyse: (task: TarballTask) => Promise<TarballOutcome>;
 }
 
 /**
@@ -288,35 +299,38 @@ interface RunContext {
 async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<PackageReport> {
   const { request } = run;
   const packument = fromRegistry(node) ? run.packuments.get(node.name) : undefined;
-  const history = await registryHistory(node, packument, run.checkedAt);
-  const previous = run.diff ? history.registry?.previous : undefined;
-  // For a project audit: does the registry still list the bytes the lockfile pinned?
-  const listed = history.registry?.release.integrity;
-  const relisted =
-    run.lockfile && node.integrity && listed ? compareIntegrity(node.integrity, listed) : undefined;
-  const extra: Finding[] =
-    run.lockfile && relisted === 'different' ? [integrityFinding(node, run.lockfile, 'lists')] : [];
-  // Keyed only by a sha256+ digest (two tarballs with one key get one analysis), and for a lockfile only when the
-  // registry's listing could be compared with it: a hit downloads nothing that would otherwise check it.
-  const integrity = node.integrity ? strongIntegrity(node.integrity) : undefined;
-  const previousIntegrity = previous?.integrity ? strongIntegrity(previous.integrity) : undefined;
-  const key =
-    request.cache &&
-    integrity &&
-    packument &&
-    !history.failure &&
-    (!previous || previousIntegrity) &&
-    (!run.lockfile || relisted === 'same')
-      ? request.cache.key({
-          name: node.name,
-          version: node.version,
-          integrity,
-          previousIntegrity: previousIntegrity ?? null,
-          checks: run.checks.filter((check) => check.scope === 'code').map((check) => check.id),
-          settings: request.limits,
-        })
-      : undefined;
-  const cached = key ? await request.cache?.get(key) : undefined;
+  const { history, previous, extra, key, cached } = await run.fetching(async () => {
+    const history = await registryHistory(node, packument, run.checkedAt);
+    const previous = run.diff ? history.registry?.previous : undefined;
+    // For a project audit: does the registry still list the bytes the lockfile pinned?
+    const listed = history.registry?.release.integrity;
+    const relisted =
+      run.lockfile && node.integrity && listed ? compareIntegrity(node.integrity, listed) : undefined;
+    const extra: Finding[] =
+      run.lockfile && relisted === 'different' ? [integrityFinding(node, run.lockfile, 'lists')] : [];
+    // Keyed only by a sha256+ digest (two tarballs with one key get one analysis), and for a lockfile only when
+    // the registry's listing could be compared with it: a hit downloads nothing that would otherwise check it.
+    const integrity = node.integrity ? strongIntegrity(node.integrity) : undefined;
+    const previousIntegrity = previous?.integrity ? strongIntegrity(previous.integrity) : undefined;
+    const key =
+      request.cache &&
+      integrity &&
+      packument &&
+      !history.failure &&
+      (!previous || previousIntegrity) &&
+      (!run.lockfile || relisted === 'same')
+        ? request.cache.key({
+            name: node.name,
+            version: node.version,
+            integrity,
+            previousIntegrity: previousIntegrity ?? null,
+            checks: run.checks.filter((check) => check.scope === 'code').map((check) => check.id),
+            settings: request.limits,
+          })
+        : undefined;
+    const cached = key ? await request.cache?.get(key) : undefined;
+    return { history, previous, extra, key, cached };
+  });
   let analysis: CodeAnalysis;
   if (cached) {
     analysis = cached;
@@ -334,14 +348,15 @@ async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<
   const report = packageReport(node, analysis, run.checks, {
     ...history,
     dependencyRecord: await dependencyRecords(analysis.addedDependencies, node.name, run),
+    ...(run.suspectsOf ? { suspectsOf: run.suspectsOf } : {}),
   });
   report.findings.push(...extra);
   return report;
 }
 
 /**
- * Fetches a package's tarball and the previous release's (in parallel) and analyses them. The contents live only
- * in this call: once the analysis is computed they can be collected.
+ * Downloads a package's tarball and the previous release's (in parallel), then unpacks and analyses them. The
+ * compressed bytes live only in this call, the unpacked contents only inside the analysis.
  */
 async function analyseTarballs(
   node: PackageNode,
@@ -351,48 +366,45 @@ async function analyseTarballs(
   run: RunContext,
 ): Promise<{ ok: true; analysis: CodeAnalysis } | { ok: false; report: PackageReport }> {
   const { request } = run;
-  const target =
-    run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
-  // Downloads run at the scan's concurrency (compressed bytes, hiding the registry's latency); unpacking and
-  // parsing, which take many times that memory, run a few at a time.
-  const [download, previousDownload] = await Promise.all([
-    downloadTarball(target, request.npmOptions, request.limits),
-    previous ? downloadRelease(node.name, previous, request.npmOptions, request.limits) : undefined,
-  ]);
-  if (!download.ok) return { ok: false, report: fetchFailure(node, download, run) };
-  return run.analysing(async () => {
-    const outcome = await unpackDownloaded(download.tarball, request.limits);
-    if (!outcome.ok) return { ok: false, report: fetchFailure(node, outcome, run) };
-    const previousOutcome = previousDownload?.ok
-      ? await unpackDownloaded(previousDownload.tarball, request.limits)
-      : previousDownload;
-    let previousContents: { version: string; contents: PackageContents } | undefined;
-    if (previous && previousOutcome?.ok)
-      previousContents = { version: previous.version, contents: previousOutcome.contents };
-    else if (previous && previousOutcome && !previousOutcome.ok)
-      history.failure = {
-        code: previousOutcome.code,
-        reason: `the previous release ${previous.version}, needed for the version diff: ${previousOutcome.reason}`,
-      };
-    // Charged at the real unpacked size (mirrors often leave out dist.unpackedSize), inside the slot: a holder
-    // of bytes never waits for a slot, so the two limits cannot deadlock.
-    const release = await run.budget.acquire(
-      outcome.contents.unpackedSize + (previousContents ? previousContents.contents.unpackedSize : 0),
-    );
-    try {
-      const code = run.pool
-        ? await run.pool.run({
-            name: node.name,
-            version: node.version,
-            contents: outcome.contents,
-            ...(previousContents ? { previous: previousContents } : {}),
-          })
-        : analyseCode(node.name, node.version, outcome.contents, run.checks, previousContents);
-      return code.ok ? code : { ok: false as const, report: incompleteReport(node, code.code, code.reason) };
-    } finally {
-      release();
-    }
+  const fetched = await run.fetching(async () => {
+    const target =
+      run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
+    const [download, previousDownload] = await Promise.all([
+      downloadTarball(target, request.npmOptions, request.limits),
+      previous ? downloadRelease(node.name, previous, request.npmOptions, request.limits) : undefined,
+    ]);
+    if (!download.ok) return { download, previousDownload };
+    // Charged at the real size while the download place is still held: when the budget is full, further
+    // downloads wait for the analyses to catch up.
+    const bytes =
+      download.tarball.byteLength + (previousDownload?.ok ? previousDownload.tarball.byteLength : 0);
+    return { download, previousDownload, bytes, release: await run.budget.acquire(bytes) };
   });
+  const { download, previousDownload } = fetched;
+  if (!download.ok) return { ok: false, report: fetchFailure(node, download, run) };
+  try {
+    if (previous && previousDownload && !previousDownload.ok)
+      history.failure = {
+        code: previousDownload.code,
+        reason: `the previous release ${previous.version}, needed for the version diff: ${previousDownload.reason}`,
+      };
+    const task: TarballTask = {
+      name: node.name,
+      version: node.version,
+      tarball: download.tarball,
+      ...(previous && previousDownload?.ok
+        ? { previous: { version: previous.version, tarball: previousDownload.tarball } }
+        : {}),
+      limits: request.limits,
+    };
+    // The biggest first: a large package left to the end would run alone while the other threads sit idle.
+    const outcome = await run.analysing.run(fetched.bytes ?? 0, () => run.analyse(task));
+    if (!outcome.ok) return { ok: false, report: fetchFailure(node, outcome, run) };
+    if (outcome.previousFailure) history.failure = outcome.previousFailure;
+    return { ok: true, analysis: outcome.analysis };
+  } finally {
+    fetched.release?.();
+  }
 }
 
 function fetchFailure(

@@ -8,6 +8,7 @@ import type { CodeFacts } from '../facts/package-facts.js';
 import type { Finding, PackageContents, PackageNode, PackageReport } from '../model.js';
 import type { RegistryFacts } from '../registry/releases.js';
 import { severityRank } from '../severity.js';
+import type { Suspect } from '../typosquat/matcher.js';
 import type { CodeAnalysis } from './code-analysis.js';
 
 /** What the registry and the scan add to a package's code analysis: never cached, judged on every scan. */
@@ -17,6 +18,8 @@ export interface RegistryContext {
   dependencyRecord?: (name: string) => DependencyRecord | undefined;
   /** Why part of the history could not be read: the package is then marked incomplete, never passed. */
   failure?: { code: string; reason: string };
+  /** Typosquat look-alikes by name, from the scan's cache. */
+  suspectsOf?: (name: string) => Suspect[];
 }
 
 const NO_CODE: CodeFacts = { js: [], others: [], failures: [], inputs: new Map() };
@@ -47,6 +50,7 @@ export function packageReport(
     dependencyPaths: node.paths,
     readText: (path) => (path === 'package.json' ? (analysis.manifestText ?? undefined) : undefined),
     ...(context.registry ? { registry: context.registry } : {}),
+    ...(context.suspectsOf ? { suspectsOf: context.suspectsOf } : {}),
   };
   const registryFindings = runChecks(
     ctx,

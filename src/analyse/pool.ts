@@ -3,17 +3,21 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { errorMessage } from '../errors.js';
-import type { CodeOutcome } from './code-analysis.js';
-import type { AnalyseTask } from './worker.js';
+import type { TarballOutcome, TarballTask } from './tarball-analysis.js';
 
 const WORKER = new URL('./worker.js', import.meta.url);
 /** Heap per worker: a hostile file that would need more ends that package's analysis, not the scan. */
 const WORKER_HEAP_MB = 1536;
 const YOUNG_GENERATION_MB = 48;
+/**
+ * Below this a worker may run out of memory while it starts, and V8 then ends the whole process instead of the
+ * worker (measured: 8 and 16 MB crashed the scan about one run in ten).
+ */
+const MIN_WORKER_HEAP_MB = 32;
 
 /**
- * Code analysis on worker threads, so parsing uses every core and the main thread keeps fetching while
- * packages are parsed. Started on the first task (a warm scan served from the cache never pays for it).
+ * Unpacking and code analysis on worker threads, so parsing uses every core and the main thread only fetches
+ * and holds compressed tarballs. Started on the first task (a warm scan served from the cache never pays for it).
  */
 export class AnalysisPool {
   readonly #threads: number;
@@ -38,7 +42,7 @@ export class AnalysisPool {
    */
   static forTree(packages: number, env: NodeJS.ProcessEnv = {}): AnalysisPool | undefined {
     if (!existsSync(fileURLToPath(WORKER))) return undefined;
-    const heapMb = positive(env.OCELLUS_WORKER_HEAP_MB) ?? WORKER_HEAP_MB;
+    const heapMb = Math.max(MIN_WORKER_HEAP_MB, positive(env.OCELLUS_WORKER_HEAP_MB) ?? WORKER_HEAP_MB);
     const forced = env.OCELLUS_WORKERS?.trim();
     if (forced !== undefined && forced !== '') {
       const threads = Number(forced);
@@ -48,7 +52,7 @@ export class AnalysisPool {
     return threads >= 2 && packages >= 16 ? new AnalysisPool(threads, heapMb) : undefined;
   }
 
-  async run(task: AnalyseTask): Promise<CodeOutcome> {
+  async run(task: TarballTask): Promise<TarballOutcome> {
     const pool = this.#start();
     let fail: ((error: unknown) => void) | undefined;
     const stopped = new Promise<never>((_, reject) => {
@@ -56,7 +60,7 @@ export class AnalysisPool {
     });
     if (fail) this.#waiting.add(fail);
     try {
-      return (await Promise.race([pool.run(task), stopped])) as CodeOutcome;
+      return (await Promise.race([pool.run(task), stopped])) as TarballOutcome;
     } catch (error) {
       // A worker that died (out of memory on a hostile file) leaves this package unanalysed, never passed.
       return { ok: false, code: 'ECHECK', reason: `the analysis stopped: ${errorMessage(error)}` };

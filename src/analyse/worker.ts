@@ -1,16 +1,7 @@
-import { CHECKS } from '../checks/index.js';
-import type { PackageContents } from '../model.js';
-import { analyseCode, type CodeOutcome } from './code-analysis.js';
+import { CODE_CHECKS } from '../checks/code-checks.js';
+import { analyseTarball, type TarballOutcome, type TarballTask } from './tarball-analysis.js';
 
-/** One package to analyse in a worker thread: the tarballs' contents travel by structured clone. */
-export interface AnalyseTask {
-  name: string;
-  version: string;
-  contents: PackageContents;
-  previous?: { version: string; contents: PackageContents };
-}
-
-/** Worker entry (piscina): the code analysis with every check, as `scan` runs it in-process. */
-export default function analyse(task: AnalyseTask): CodeOutcome {
-  return analyseCode(task.name, task.version, task.contents, CHECKS, task.previous);
+/** Worker entry (piscina): unpacks and analyses one package with every check, as `scan` does in-process. */
+export default function analyse(task: TarballTask): Promise<TarballOutcome> {
+  return analyseTarball(task, CODE_CHECKS);
 }

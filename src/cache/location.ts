@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { PackumentIndexCache } from '../registry/index-cache.js';
 import { AnalysisCache, DEFAULT_CACHE_MAX_BYTES } from './analysis-cache.js';
 import { analyserFingerprint } from './fingerprint.js';
+import { SuspectCache } from './suspect-cache.js';
 
 /**
  * Where analyses are cached: `--cache-dir`, else $OCELLUS_CACHE_DIR, else $XDG_CACHE_HOME/ocellus, else
@@ -29,7 +30,12 @@ export function openCaches(options: {
   env: NodeJS.ProcessEnv;
   cwd: string;
   npmCache: string;
-}): { cache?: AnalysisCache; packumentCache?: PackumentIndexCache; warning?: string } {
+}): {
+  cache?: AnalysisCache;
+  packumentCache?: PackumentIndexCache;
+  suspects?: SuspectCache;
+  warning?: string;
+} {
   if (!options.enabled) return {};
   const megabytes = Number(options.env.OCELLUS_CACHE_MAX_MB);
   const dir = analysisCacheDir(options);
@@ -43,6 +49,7 @@ export function openCaches(options: {
       Number.isFinite(megabytes) && megabytes > 0 ? megabytes * 1024 * 1024 : DEFAULT_CACHE_MAX_BYTES,
     ),
     packumentCache: new PackumentIndexCache(dir, fingerprint),
+    suspects: new SuspectCache(dir, fingerprint),
   };
 }
 
@@ -71,7 +78,7 @@ export function commandCaches(
   io: { env: NodeJS.ProcessEnv; cwd: string; stderr: NodeJS.WritableStream },
   npmCache: string,
   options: { enabled?: boolean; flag?: string | undefined } = {},
-): { cache?: AnalysisCache; packumentCache?: PackumentIndexCache } {
+): { cache?: AnalysisCache; packumentCache?: PackumentIndexCache; suspects?: SuspectCache } {
   const { warning, ...caches } = openCaches({
     enabled: options.enabled ?? true,
     flag: options.flag,

@@ -4,6 +4,7 @@ import type { CodeFacts } from '../facts/package-facts.js';
 import type { Confidence, Finding, FindingLocation, PackageContents } from '../model.js';
 import type { RegistryFacts } from '../registry/releases.js';
 import type { Severity } from '../severity.js';
+import type { Suspect } from '../typosquat/matcher.js';
 
 /** What a check sees of one package. Checks read this and return findings; they do no I/O. */
 export interface CheckContext {
@@ -25,6 +26,8 @@ export interface CheckContext {
   previous?: ReleaseView;
   /** Registry facts of other packages in the scanned tree, by name (for dependencies a release adds). */
   dependencyRecord?: (name: string) => DependencyRecord | undefined;
+  /** The typosquat look-alikes of a name, answered from the cache when the scan has one. */
+  suspectsOf?: (name: string) => Suspect[];
 }
 
 /** A finding before the check's identity is stamped on it. */

@@ -78,7 +78,7 @@ that are otherwise medium. If the package is
 really the one you meant: A reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a reason come with the policy file.`,
   defaultSeverity: 'high',
   run(ctx) {
-    const suspects = findSuspects(ctx.name, bundledNameIndex());
+    const suspects = ctx.suspectsOf ? ctx.suspectsOf(ctx.name) : findSuspects(ctx.name, bundledNameIndex());
     const top = suspects[0];
     if (!top) return [];
     const age = daysBetween(ctx.registry?.created, ctx.registry?.checkedAt);

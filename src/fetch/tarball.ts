@@ -1,10 +1,10 @@
 import pacote from 'pacote';
 import { errorMessage, npmErrorCode } from '../errors.js';
 import { isVerifiable } from '../integrity.js';
-import type { PackageContents, PackageNode } from '../model.js';
+import type { PackageNode } from '../model.js';
 import type { NpmOptions } from '../npm-config.js';
 import type { ReadLimits } from './limits.js';
-import { UnpackError, unpackTarball } from './unpack.js';
+import { type UnpackOutcome, unpackDownloaded } from './unpack.js';
 
 /**
  * npm waits 10 s, then 60 s between retries, and pacote retries integrity failures with the same backoff.
@@ -16,9 +16,7 @@ export function briefRetry(retry: unknown): Record<string, unknown> {
   return { ...base, minTimeout: cap(base.minTimeout, 500), maxTimeout: cap(base.maxTimeout, 3000) };
 }
 
-export type FetchOutcome =
-  | { ok: true; contents: PackageContents }
-  | { ok: false; code: string; reason: string };
+export type FetchOutcome = UnpackOutcome;
 
 /**
  * Fetches one package's tarball through pacote (and so through npm's cache and configuration), verifies it
@@ -88,16 +86,6 @@ export async function downloadTarball(
     };
   }
   return { ok: true, tarball };
-}
-
-/** A downloaded tarball unpacked in memory, or why it cannot be. */
-export async function unpackDownloaded(tarball: Uint8Array, limits: ReadLimits): Promise<FetchOutcome> {
-  try {
-    return { ok: true, contents: await unpackTarball(tarball, limits) };
-  } catch (error) {
-    if (error instanceof UnpackError) return { ok: false, code: error.code, reason: error.message };
-    throw error;
-  }
 }
 
 /** The node a release the registry lists stands for (a previous version, a version to diff). */

@@ -19,6 +19,20 @@ export class UnpackError extends Error {
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 const LINK_TYPES = new Set(['SymbolicLink', 'Link']);
 
+export type UnpackOutcome =
+  | { ok: true; contents: PackageContents }
+  | { ok: false; code: string; reason: string };
+
+/** A downloaded tarball unpacked in memory, or why it cannot be. */
+export async function unpackDownloaded(tarball: Uint8Array, limits: ReadLimits): Promise<UnpackOutcome> {
+  try {
+    return { ok: true, contents: await unpackTarball(tarball, limits) };
+  } catch (error) {
+    if (error instanceof UnpackError) return { ok: false, code: error.code, reason: error.message };
+    throw error;
+  }
+}
+
 /**
  * Unpacks a package tarball into memory. Nothing is written to disk: entries become a map of
  * path → bytes, with the leading `package/` folder removed. Limits turn into skipped entries (a file too

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CODE_CHECKS } from '../../src/checks/code-checks.js';
 import { CHECKS } from '../../src/checks/index.js';
 import { PIPELINE_RULES } from '../../src/checks/pipeline-rules.js';
 import { runChecksCommand } from '../../src/commands/checks.js';
@@ -21,6 +22,17 @@ describe('check documentation', () => {
       expect(check.docs.length, check.id).toBeGreaterThan(200);
       expect(check.description.length, check.id).toBeGreaterThan(20);
     }
+  });
+
+  it('the analysis workers run exactly the code checks the scan runs in-process, in the same order', () => {
+    expect(CODE_CHECKS.map((check) => check.id)).toEqual(
+      CHECKS.filter((check) => check.scope === 'code').map((check) => check.id),
+    );
+    expect(CHECKS.filter((check) => check.scope === 'registry').map((check) => check.id)).toEqual([
+      'typosquat',
+      'registry-metadata',
+      'manifest-confusion',
+    ]);
   });
 
   it('`ocellus checks` lists them all, `ocellus checks <id>` prints one', () => {

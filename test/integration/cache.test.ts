@@ -67,6 +67,18 @@ describe('the analysis cache', () => {
     expect(postmark?.findings[0]?.message).toContain('New in 1.0.16');
   });
 
+  it('a warm re-scan judges a typosquat from the names judged before, with the same finding', async () => {
+    const bob = user();
+    const cold = await bob.scan('mcp-server-filesysterm');
+    const warm = await bob.scan('mcp-server-filesysterm');
+    expect(readdirSync(join(bob.cacheDir, 'names-v1'), { recursive: true }).length).toBeGreaterThan(0);
+    expect(essence(warm.report)).toEqual(essence(cold.report));
+    const finding = warm.report.packages[0]?.findings.find((f) => f.checkId === 'typosquat');
+    expect(finding?.severity).toBe('high');
+    expect(finding?.message).toContain('@modelcontextprotocol/server-filesystem');
+    expect(warm.code).toBe(1);
+  });
+
   it('what the registry says is judged afresh over a cached analysis', async () => {
     const bob = user();
     await bob.scan(POSTMARK);

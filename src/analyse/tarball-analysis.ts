@@ -1,0 +1,48 @@
+import type { Check } from '../checks/check.js';
+import type { ReadLimits } from '../fetch/limits.js';
+import { unpackDownloaded } from '../fetch/unpack.js';
+import type { PackageContents } from '../model.js';
+import { analyseCode, type CodeAnalysis } from './code-analysis.js';
+
+/**
+ * One package to analyse from its verified, still-compressed tarballs. Unpacking happens where the analysis
+ * runs (a worker thread when there is a pool), so the scan's main thread only downloads and holds compressed
+ * bytes, and the unpacked contents never cross a thread boundary.
+ */
+export interface TarballTask {
+  name: string;
+  version: string;
+  tarball: Uint8Array;
+  /** The release this one replaced, for the version diff. */
+  previous?: { version: string; tarball: Uint8Array };
+  limits: ReadLimits;
+}
+
+export type TarballOutcome =
+  | {
+      ok: true;
+      analysis: CodeAnalysis;
+      /** The previous release could not be unpacked: the analysis ran without the diff, and says why. */
+      previousFailure?: { code: string; reason: string };
+    }
+  | { ok: false; code: string; reason: string };
+
+/** Unpacks a package's tarball (and the previous release's) in memory and runs the code checks on them. */
+export async function analyseTarball(task: TarballTask, checks: readonly Check[]): Promise<TarballOutcome> {
+  const outcome = await unpackDownloaded(task.tarball, task.limits);
+  if (!outcome.ok) return outcome;
+  let previous: { version: string; contents: PackageContents } | undefined;
+  let previousFailure: { code: string; reason: string } | undefined;
+  if (task.previous) {
+    const unpacked = await unpackDownloaded(task.previous.tarball, task.limits);
+    if (unpacked.ok) previous = { version: task.previous.version, contents: unpacked.contents };
+    else
+      previousFailure = {
+        code: unpacked.code,
+        reason: `the previous release ${task.previous.version}, needed for the version diff: ${unpacked.reason}`,
+      };
+  }
+  const code = analyseCode(task.name, task.version, outcome.contents, checks, previous);
+  if (!code.ok) return code;
+  return { ok: true, analysis: code.analysis, ...(previousFailure ? { previousFailure } : {}) };
+}

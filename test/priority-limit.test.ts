@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { PriorityLimit } from '../src/priority-limit.js';
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/** A task that runs until its `finish` is called, recording when it started. */
+function gate(started: string[], name: string) {
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  return {
+    task: async () => {
+      started.push(name);
+      await done;
+      return name;
+    },
+    finish: () => finish(),
+  };
+}
+
+describe('PriorityLimit', () => {
+  it('never runs more than its concurrency, and gives a free place to the biggest waiting task first', async () => {
+    const limit = new PriorityLimit(2);
+    const started: string[] = [];
+    const a = gate(started, 'a');
+    const b = gate(started, 'b');
+    const small = gate(started, 'small');
+    const big = gate(started, 'big');
+    const medium = gate(started, 'medium');
+    const results = [
+      limit.run(1, a.task),
+      limit.run(1, b.task),
+      limit.run(10, small.task),
+      limit.run(5_000_000, big.task),
+      limit.run(40_000, medium.task),
+    ];
+    await tick();
+    expect(started).toEqual(['a', 'b']);
+    expect(limit.active).toBe(2);
+    a.finish();
+    await tick();
+    expect(started).toEqual(['a', 'b', 'big']);
+    b.finish();
+    await tick();
+    expect(started).toEqual(['a', 'b', 'big', 'medium']);
+    big.finish();
+    medium.finish();
+    small.finish();
+    expect(await Promise.all(results)).toEqual(['a', 'b', 'small', 'big', 'medium']);
+    expect(limit.active).toBe(0);
+  });
+
+  it('runs equal priorities in arrival order', async () => {
+    const limit = new PriorityLimit(1);
+    const order: number[] = [];
+    await Promise.all([1, 2, 3, 4].map((n) => limit.run(7, async () => order.push(n))));
+    expect(order).toEqual([1, 2, 3, 4]);
+  });
+
+  it('passes a failure to its caller and frees the place for the next task', async () => {
+    const limit = new PriorityLimit(1);
+    const failing = limit.run(1, async () => {
+      throw new Error('worker died');
+    });
+    const next = limit.run(1, async () => 'ran');
+    await expect(failing).rejects.toThrow('worker died');
+    await expect(next).resolves.toBe('ran');
+  });
+});
