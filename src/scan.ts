@@ -8,6 +8,7 @@ import { analyseTarball, type TarballOutcome, type TarballTask } from './analyse
 import { ByteBudget } from './byte-budget.js';
 import type { AnalysisCache } from './cache/analysis-cache.js';
 import type { SuspectCache } from './cache/suspect-cache.js';
+import type { TreeNamesCache } from './cache/tree-names.js';
 import { type Check, excerpt } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
 import type { DependencyRecord } from './diff/release.js';
@@ -49,6 +50,8 @@ export interface ScanRequest {
   packumentCache?: PackumentIndexCache;
   /** Typosquat look-alikes of names judged before; none with --no-cache. */
   suspects?: SuspectCache;
+  /** The names each set of specs resolved to last time, to request their documents at once; none with --no-cache. */
+  treeNames?: TreeNamesCache;
   /** The environment, for $OCELLUS_WORKERS and $OCELLUS_WORKER_HEAP_MB. */
   env?: NodeJS.ProcessEnv;
   onProgress?: (event: ProgressEvent) => void;
@@ -87,7 +90,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   }
   const locked = project?.dir ? await resolveLockfile(project.dir, request.npmOptions) : undefined;
   const documents = new Map<string, Packument>();
-  const resolved = locked ?? (await resolveIdealTree(request.specs, request.npmOptions, documents));
+  const resolved = locked ?? (await resolveSpecs(request, documents));
   // --changed-only: the packages the change under review added or moved to another version.
   const tree = request.onlyChanged
     ? {
@@ -189,6 +192,18 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     skippedForPlatform: tree.skippedForPlatform,
     ...(locked ? { lockfile: locked.lockfile } : {}),
   };
+}
+
+/** The ideal tree of the specs, its documents requested at once when the same specs were resolved before. */
+async function resolveSpecs(request: ScanRequest, documents: Map<string, Packument>) {
+  const registry = String(request.npmOptions.registry ?? '');
+  const specs = request.specs.map((spec) => spec.raw);
+  const expected = (await request.treeNames?.get(registry, specs)) ?? [];
+  const resolved = await resolveIdealTree(request.specs, request.npmOptions, documents, expected);
+  const names = [...new Set(resolved.packages.filter(fromRegistry).map((node) => node.name))].sort();
+  if (request.treeNames && names.join('\n') !== [...expected].sort().join('\n'))
+    await request.treeNames.put(registry, specs, names);
+  return resolved;
 }
 
 /**

@@ -4,6 +4,7 @@ import { PackumentIndexCache } from '../registry/index-cache.js';
 import { AnalysisCache, DEFAULT_CACHE_MAX_BYTES } from './analysis-cache.js';
 import { analyserFingerprint } from './fingerprint.js';
 import { SuspectCache } from './suspect-cache.js';
+import { TreeNamesCache } from './tree-names.js';
 
 /**
  * Where analyses are cached: `--cache-dir`, else $OCELLUS_CACHE_DIR, else $XDG_CACHE_HOME/ocellus, else
@@ -34,6 +35,7 @@ export function openCaches(options: {
   cache?: AnalysisCache;
   packumentCache?: PackumentIndexCache;
   suspects?: SuspectCache;
+  treeNames?: TreeNamesCache;
   warning?: string;
 } {
   if (!options.enabled) return {};
@@ -50,6 +52,7 @@ export function openCaches(options: {
     ),
     packumentCache: new PackumentIndexCache(dir, fingerprint),
     suspects: new SuspectCache(dir, fingerprint),
+    treeNames: new TreeNamesCache(dir),
   };
 }
 
@@ -78,7 +81,12 @@ export function commandCaches(
   io: { env: NodeJS.ProcessEnv; cwd: string; stderr: NodeJS.WritableStream },
   npmCache: string,
   options: { enabled?: boolean; flag?: string | undefined } = {},
-): { cache?: AnalysisCache; packumentCache?: PackumentIndexCache; suspects?: SuspectCache } {
+): {
+  cache?: AnalysisCache;
+  packumentCache?: PackumentIndexCache;
+  suspects?: SuspectCache;
+  treeNames?: TreeNamesCache;
+} {
   const { warning, ...caches } = openCaches({
     enabled: options.enabled ?? true,
     flag: options.flag,

@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Arborist from '@npmcli/arborist';
-import type { Packument } from 'pacote';
+import npa from 'npm-package-arg';
+import { pickRegistry } from 'npm-registry-fetch';
+import pacote, { type Packument } from 'pacote';
 import { errorMessage, npmErrorCode, OcellusError } from '../errors.js';
 import { briefRetry } from '../fetch/tarball.js';
 import type { PackageNode } from '../model.js';
@@ -34,8 +36,11 @@ export async function resolveIdealTree(
    * reads each one once instead of fetching the abbreviated and then the full document.
    */
   documents?: Map<string, Packument>,
+  /** Names the tree is expected to hold (the last resolution's): their documents are requested at once. */
+  expectedNames: readonly string[] = [],
 ): Promise<ResolvedTree> {
   const folder = await mkdtemp(join(tmpdir(), 'ocellus-resolve-'));
+  const prefetched = documents ? prefetch(expectedNames, npmOptions, documents) : [];
   try {
     const arborist = new Arborist({
       ...npmOptions,
@@ -58,8 +63,47 @@ export async function resolveIdealTree(
     }
     return collectPackages(tree);
   } finally {
+    // Every request settles before the documents are handed on, so none lands in the map after it is cleared.
+    await Promise.allSettled(prefetched);
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * Arborist requests registry documents level by level, as it discovers each dependency: with a warm npm cache
+ * that still revalidates every document, resolution is a chain of round trips. Requesting the expected names'
+ * documents at once, through the same cache Arborist reads (pacote keeps in-flight requests there too), turns
+ * the chain into one parallel batch. A request that fails is dropped from the map, so Arborist then asks for
+ * that document itself and gets its own answer (or its own error).
+ */
+function prefetch(
+  names: readonly string[],
+  npmOptions: NpmOptions,
+  documents: Map<string, Packument>,
+): Promise<unknown>[] {
+  const pending: Promise<unknown>[] = [];
+  const inFlight = documents as Map<string, Packument | Promise<unknown>>;
+  const options = { ...npmOptions, fullMetadata: true, retry: briefRetry(npmOptions.retry) };
+  for (const name of names) {
+    let url: string;
+    try {
+      url = `${String(pickRegistry(name, npmOptions)).replace(/\/+$/, '')}/${npa(name).escapedName}`;
+    } catch {
+      continue; // not a registry name any more: Arborist will say what it is
+    }
+    // pacote's own key for a full document (registry.js); if it ever changes, prefetching only stops helping.
+    const key = `full:${url}`;
+    if (inFlight.has(key)) continue;
+    // pacote looks the key up before its first await, so this request is not answered by itself.
+    const request = pacote.packument(name, { ...options, packumentCache: documents }).catch(() => {
+      // A waiting reader gets a fresh request of its own, with its own error to report.
+      inFlight.delete(key);
+      return pacote.packument(name, options);
+    });
+    inFlight.set(key, request);
+    pending.push(request.catch(() => {}));
+  }
+  return pending;
 }
 
 function collectPackages(tree: ArboristNode): ResolvedTree {

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { decodeEntry, encodeEntry } from '../../src/cache/analysis-cache.js';
+import { decodeEntry as decodeAny, encodeEntry as encodeAny } from '../../src/cache/entry-store.js';
 import type { Report } from '../../src/report/build.js';
 import { type Fault, startFaultProxy } from '../hostile/fault-proxy.js';
 import { isolatedHome, runCli } from './cli.js';
@@ -77,6 +78,46 @@ describe('the analysis cache', () => {
     expect(finding?.severity).toBe('high');
     expect(finding?.message).toContain('@modelcontextprotocol/server-filesystem');
     expect(warm.code).toBe(1);
+  });
+
+  it('a re-scan asks the registry for every document again, all at once from the names of the last resolution, and a stale list changes nothing', async () => {
+    const carol = user();
+    const proxy = await startFaultProxy(registry, []);
+    const scan = async () => {
+      const from = proxy.seen.length;
+      const result = await runCli(['scan', POSTMARK, '--registry', proxy.url, '--format', 'json'], {
+        home: carol.home,
+        env: { OCELLUS_CACHE_DIR: carol.cacheDir },
+      });
+      const documents = proxy.seen.slice(from).filter((path) => !TARBALL.test(path));
+      return { ...result, report: JSON.parse(result.stdout) as Report, documents };
+    };
+    try {
+      const cold = await scan();
+      // The list is only a hint: one name that no longer exists and one the tree does not use.
+      const [stored] = readdirSync(join(carol.cacheDir, 'tree-names-v1'), {
+        recursive: true,
+        encoding: 'utf8',
+      })
+        .map((name) => join(carol.cacheDir, 'tree-names-v1', name))
+        .filter((path) => statSync(path).isFile());
+      const names = decodeAny(readFileSync(stored as string, 'utf8'), (value): value is string[] =>
+        Array.isArray(value),
+      );
+      expect(names).toContain('postmark-mcp-bcc-backdoor');
+      writeFileSync(
+        stored as string,
+        encodeAny([...(names ?? []), 'no-such-package-anywhere', 'docs-mcp-server']),
+      );
+      const warm = await scan();
+      expect(warm.code).toBe(cold.code);
+      expect(essence(warm.report)).toEqual(essence(cold.report));
+      // Every document of the tree is asked for again (revalidated), and the hinted names were requested too.
+      for (const path of new Set(cold.documents)) expect(warm.documents).toContain(path);
+      expect(warm.documents).toContain('/docs-mcp-server');
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('what the registry says is judged afresh over a cached analysis', async () => {
