@@ -89,8 +89,10 @@ const BASE64_BLOB = /[a-z0-9+/]{80,}={0,2}/i;
 const HEX_BLOB = /(?:\\x[0-9a-f]{2}){8,}|\b[0-9a-f]{120,}\b/i;
 const DECODERS =
   /(?:\bbase64\s+(?:-d|--decode|-D)\b|\batob\s*\(|fromcharcode|\bbuffer\.from\s*\([^)]{0,400}['"](?:base64|hex)['"]|\bunescape\s*\(|\beval\s*\(|\bfrombase64string\b|\bxxd\s+-r)/;
+// `printenv` alone dumps the environment; `printenv KUBECONFIG` reads one named variable (the official Kubernetes
+// client does so through WSL), which only counts when the name is a secret's.
 const CREDENTIALS =
-  /(?:\.npmrc|\.ssh\b|id_rsa|id_ed25519|\.aws\b|\.config\/gh\b|\.git-credentials|\.docker\/config|\/etc\/passwd|\/etc\/shadow|\bprintenv\b|\benv\s*(?:\||>)|\bset\s*\||npm_token|github_token|gh_token|aws_secret|\$env:|keychain|login data|(?:^|[\s'"/])\.env\b)/;
+  /(?:\.npmrc|\.ssh\b|id_rsa|id_ed25519|\.aws\b|\.config\/gh\b|\.git-credentials|\.docker\/config|\/etc\/passwd|\/etc\/shadow|\bprintenv\b(?![ \t]+[a-z_][a-z0-9_]{0,60}(?:[ \t]+[a-z_][a-z0-9_]{0,60}){0,20}[ \t]*(?:$|[;&|)'"`]))|\bprintenv[ \t]+[a-z0-9_ \t]{0,200}(?:token|secret|passw|api_?key|credential|auth)|\benv\s*(?:\||>)|\bset\s*\||npm_token|github_token|gh_token|aws_secret|\$env:|keychain|login data|(?:^|[\s'"/])\.env\b)/;
 /** Reading one variable is ordinary; it only matters when the script also talks to the network. */
 const ENV_READ = /\bprocess\.env\b|\$[a-z_]{2,40}\b/;
 const PUBLISH = /\bnpm\s+(?:publish|token|adduser|login|owner)\b/;
@@ -104,6 +106,9 @@ const BENIGN_TOOLS =
   /^(?:husky(?:\s+install)?|patch-package|opencollective(?:-postinstall)?|echo\b[^|&;`$]{0,200}|ngcc\b[^|&;]{0,200}|is-ci\b[^|&;]{0,200}|only-allow\s+[a-z]{0,10}|npm\s+run\s+[\w:-]{1,60}|yarn\s+run\s+[\w:-]{1,60}|node-gyp\s+[a-z]{0,20}|tsc\b[^|&;]{0,200})$/;
 const SCRIPT_FILE =
   /\b(?:node|nodejs|bun|sh|bash|zsh|python[0-9.]*|pwsh|powershell)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)(\.{0,2}\/?[\w@./-]{1,200}\.(?:js|cjs|mjs|ts|sh|bash|py|ps1|bat|cmd))\1/g;
+/** `node scripts/postinstall`: Node adds the `.js` itself (protobufjs). A path, so never a bare command word. */
+const NODE_SCRIPT_NO_EXTENSION =
+  /\b(?:node|nodejs)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)(\.\/[\w@-]{1,100}|(?:\.{1,2}\/)?(?:[\w@-][\w@.-]{0,99}\/){1,10}[\w@-]{1,100})\1(?=$|[\s;&|)])/g;
 
 /**
  * Undoes the cheap shell tricks that split a command name: empty quotes (`c""url`), backslashes before
@@ -183,9 +188,11 @@ export function gradeInstallScript(script: string): ScriptGrade {
     add('medium', 'background', 'starts a detached or hidden background process');
 
   const referencedFiles: string[] = [];
-  for (const match of script.matchAll(SCRIPT_FILE)) {
-    const file = match[2];
-    if (file) referencedFiles.push(file.replace(/^\.\//, ''));
+  for (const pattern of [SCRIPT_FILE, NODE_SCRIPT_NO_EXTENSION]) {
+    for (const match of script.matchAll(pattern)) {
+      const file = match[2];
+      if (file) referencedFiles.push(file.replace(/^\.\//, ''));
+    }
   }
 
   let native = false;
@@ -201,7 +208,10 @@ export function gradeInstallScript(script: string): ScriptGrade {
       add('low', 'benign-tool', 'runs a common development tool');
     } else if (/\.(?:sh|bash|ps1|bat|cmd)\b/.test(segment)) {
       add('medium', 'shell-script', 'runs a shell script shipped in the package');
-    } else if (new RegExp(SCRIPT_FILE.source).test(segment)) {
+    } else if (
+      new RegExp(SCRIPT_FILE.source).test(segment) ||
+      new RegExp(NODE_SCRIPT_NO_EXTENSION.source).test(segment)
+    ) {
       add('low', 'package-script', `runs ${referencedFiles.join(', ')} from the package`);
     } else if (!hasInline) {
       add('medium', 'other', 'runs a command at install time');

