@@ -6,6 +6,8 @@ import { at, commandLine } from './code-helpers.js';
 interface Move extends Position {
   what: string;
   evidence: string;
+  /** False when only a string in a file that runs commands says it: the command was not seen reaching the call. */
+  direct?: false;
 }
 
 function movesIn(file: JsFileFacts): Move[] {
@@ -57,7 +59,13 @@ function movesIn(file: JsFileFacts): Move[] {
       });
     }
     if (/\bnpm\s+publish\b/.test(text.value) && file.calls.some((call) => isExec(call.callee))) {
-      moves.push({ what: 'publishes to npm', evidence: text.value, line: text.line, column: text.column });
+      moves.push({
+        what: 'publishes to npm',
+        evidence: text.value,
+        line: text.line,
+        column: text.column,
+        direct: false,
+      });
     }
   }
   return moves;
@@ -76,6 +84,9 @@ publishes on purpose (semantic-release and the like) belongs in dev dependencies
   run(ctx) {
     const all = ctx.code.js.flatMap((file) => movesIn(file).map((move) => ({ file, move })));
     const kinds = new Set(all.map(({ move }) => move.what));
+    // A lone publish seen only as a string (a release tool's configurable default, jake's 'npm publish
+    // %filename') is medium; a command seen reaching the call, or a second kind of move, is not.
+    const onlyIndirect = kinds.size === 1 && all.every(({ move }) => move.direct === false);
     const findings: FindingDraft[] = [];
     const reported = new Set<string>();
     for (const { file, move } of all) {
@@ -83,7 +94,7 @@ publishes on purpose (semantic-release and the like) belongs in dev dependencies
       if (reported.has(key)) continue;
       reported.add(key);
       findings.push({
-        severity: kinds.size >= 2 ? 'critical' : 'high',
+        severity: kinds.size >= 2 ? 'critical' : onlyIndirect ? 'medium' : 'high',
         message: `The code ${move.what}${kinds.size >= 2 ? ` (the package also ${[...kinds].filter((kind) => kind !== move.what).join(', ')})` : ''}.`,
         location: at(file, move),
         evidence: excerpt(move.evidence),

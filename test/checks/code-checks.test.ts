@@ -443,6 +443,21 @@ testCheck(selfPropagation, {
       ),
       severity: 'critical',
     },
+    {
+      ...code(
+        'the publish command assembled out of sight of the call',
+        "const { exec } = require('child_process'); const parts = ['npm', 'publish']; exec(parts.join(' ') + ' --access public');",
+      ),
+      severity: 'high',
+    },
+    {
+      // jake's publish task: a configurable default command, run later through a variable.
+      ...code(
+        'a release tool with a default publish command',
+        "const { exec } = require('child_process'); function Task(opts) { this.publishCmd = opts.publishCmd || 'npm publish %filename'; } Task.prototype.run = function (file) { exec(this.publishCmd.replace('%filename', file)); };",
+      ),
+      severity: 'medium',
+    },
   ],
   clean: [
     code(
