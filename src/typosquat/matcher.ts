@@ -397,11 +397,28 @@ function findDoubleEdits(lower: string, index: NameIndex, consider: Consider): v
     const added = isSubsequence(target.form, lower);
     // A long name kept with its first and last letters is still read as that name (pupetier for puppeteer).
     const sameOutline =
-      target.form.length >= 9 && lower[0] === target.form[0] && lower.at(-1) === target.form.at(-1);
+      target.form.length >= 9 &&
+      lower[0] === target.form[0] &&
+      lower.at(-1) === target.form.at(-1) &&
+      !otherWordSwapped(lower, target.form);
     if (!dropped && !added && !sameOutline) continue;
     const how = dropped ? 'two letters dropped' : added ? 'two letters added' : 'two letters changed';
     consider(target, 'edit-distance', `edit distance 2: ${how}`, 2);
   }
+}
+
+/**
+ * True when two names of several words differ in exactly one word and that word has another outline
+ * (import-global and import-local): one word traded for another, not a misspelling of it.
+ */
+function otherWordSwapped(suspect: string, target: string): boolean {
+  const a = nameTokens(suspect);
+  const b = nameTokens(target);
+  if (a.length < 2 || a.length !== b.length) return false;
+  const differing = a.flatMap((word, index) => (word === b[index] ? [] : [[word, b[index] ?? '']]));
+  if (differing.length !== 1) return false;
+  const [word = '', other = ''] = differing[0] ?? [];
+  return word[0] !== other[0] || word.at(-1) !== other.at(-1);
 }
 
 function findNoise(

@@ -73,6 +73,12 @@ describe('findSuspects: legitimate names stay quiet', () => {
     expect(findSuspects(name, index)).toEqual([]);
   });
 
+  it('one word traded for another is not a two-letter slip (import-global beside import-local)', () => {
+    expect(topSuspect('import-global')?.target).not.toBe('import-local');
+    // The same distance inside one word, first and last letters kept, still is.
+    expect(topSuspect('import-lokol')?.target).toBe('import-local');
+  });
+
   it('judges a brand-new preact or pug as siblings, not squats', () => {
     for (const name of ['preact', 'pug', 'chai']) expect(topSuspect(name)).toBeUndefined();
   });
