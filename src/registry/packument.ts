@@ -106,59 +106,78 @@ export function registryManifest(manifest: Json, packageName: string): RegistryM
   };
 }
 
-/** Pure: a full packument (as the registry sends it) to the index the checks read. */
-export function indexPackument(packument: unknown): PackumentIndex {
+/**
+ * Pure: a full packument (as the registry sends it) to the index the checks read. With `wanted`, only those
+ * versions and the releases they replaced get whole records (see slimIndex), and the rest are never built:
+ * documents with thousands of versions made building and then dropping them most of a warm audit's work.
+ */
+export function indexPackument(packument: unknown, wanted?: ReadonlySet<string>): PackumentIndex {
   const doc = asObject(packument) ?? {};
   const name = asString(doc.name) ?? '';
   const time = asObject(doc.time) ?? {};
-  const releases = new Map<string, ReleaseRecord>();
+  const manifests = new Map<string, Json>();
+  const light = new Map<string, ReleaseRecord>();
   for (const [version, raw] of Object.entries(asObject(doc.versions) ?? {})) {
     const manifest = asObject(raw);
     if (!manifest || !semver.valid(version)) continue;
-    const dist = asObject(manifest.dist) ?? {};
-    const attestations = asObject(dist.attestations);
-    const provenance = asObject(attestations?.provenance);
-    const published = asString(time[version]);
-    const publisher = personName(manifest._npmUser);
-    const deprecated = asString(manifest.deprecated);
-    const integrity = asString(dist.integrity);
-    const tarball = asString(dist.tarball);
-    releases.set(version, {
-      version,
-      ...(published ? { published } : {}),
-      ...(publisher ? { publisher } : {}),
-      maintainers: (Array.isArray(manifest.maintainers) ? manifest.maintainers : [])
-        .map(personName)
-        .filter((maintainer): maintainer is string => Boolean(maintainer)),
-      provenance: Boolean(provenance ?? (attestations && asString(attestations.url))),
-      ...(deprecated ? { deprecated } : {}),
-      ...(integrity ? { integrity } : {}),
-      ...(tarball ? { tarball } : {}),
-      manifest: registryManifest(manifest, name),
-    });
+    manifests.set(version, manifest);
+    light.set(version, thinRecord(version, asString(time[version])));
   }
-  const unpublished = Object.keys(time).filter((key) => semver.valid(key) !== null && !releases.has(key));
+  const unpublished = Object.keys(time).filter((key) => semver.valid(key) !== null && !light.has(key));
   const created = asString(time.created);
   const distTags = stringMap(doc['dist-tags']);
   const latest = distTags.latest;
-  return {
+  const base = {
     name,
     ...(created ? { created } : {}),
-    releases,
     unpublished,
     ...(latest ? { latest } : {}),
     distTags,
-    timesTrusted: timesAgreeWithVersions(releases),
+    timesTrusted: timesAgreeWithVersions(light),
+  };
+  const whole = wanted ? wholeVersions({ ...base, releases: light }, wanted) : undefined;
+  const releases = new Map<string, ReleaseRecord>();
+  for (const [version, record] of light) {
+    const manifest = manifests.get(version);
+    releases.set(
+      version,
+      manifest && (!whole || whole.has(version)) ? wholeRecord(version, manifest, time, name) : record,
+    );
+  }
+  return { ...base, releases, ...(whole ? { whole: [...whole] } : {}) };
+}
+
+function wholeRecord(version: string, manifest: Json, time: Json, name: string): ReleaseRecord {
+  const dist = asObject(manifest.dist) ?? {};
+  const attestations = asObject(dist.attestations);
+  const provenance = asObject(attestations?.provenance);
+  const published = asString(time[version]);
+  const publisher = personName(manifest._npmUser);
+  const deprecated = asString(manifest.deprecated);
+  const integrity = asString(dist.integrity);
+  const tarball = asString(dist.tarball);
+  return {
+    version,
+    ...(published ? { published } : {}),
+    ...(publisher ? { publisher } : {}),
+    maintainers: (Array.isArray(manifest.maintainers) ? manifest.maintainers : [])
+      .map(personName)
+      .filter((maintainer): maintainer is string => Boolean(maintainer)),
+    provenance: Boolean(provenance ?? (attestations && asString(attestations.url))),
+    ...(deprecated ? { deprecated } : {}),
+    ...(integrity ? { integrity } : {}),
+    ...(tarball ? { tarball } : {}),
+    manifest: registryManifest(manifest, name),
   };
 }
 
-/** Backports put some stable versions out of time order; more than a quarter of them means the times are not publish times. */
-/**
- * Pure: the index with whole records only for `wanted` versions and the releases they replaced. A big tree holds
- * one index per name for the whole scan, and packages with thousands of versions (every nightly of a compiler)
- * made those indexes the largest thing in memory.
- */
-export function slimIndex(index: PackumentIndex, wanted: ReadonlySet<string>): PackumentIndex {
+/** A release kept only for ordering and ages: its version and publish time. */
+function thinRecord(version: string, published: string | undefined): ReleaseRecord {
+  return { version, ...(published ? { published } : {}), maintainers: [], provenance: false, manifest: {} };
+}
+
+/** The wanted versions the index lists, and the release each replaced. */
+function wholeVersions(index: PackumentIndex, wanted: ReadonlySet<string>): Set<string> {
   const whole = new Set<string>();
   for (const version of wanted) {
     if (!index.releases.has(version)) continue;
@@ -166,20 +185,19 @@ export function slimIndex(index: PackumentIndex, wanted: ReadonlySet<string>): P
     const previous = previousRelease(index, version);
     if (previous) whole.add(previous.version);
   }
+  return whole;
+}
+
+/**
+ * Pure: the index with whole records only for `wanted` versions and the releases they replaced. A big tree holds
+ * one index per name for the whole scan, and packages with thousands of versions (every nightly of a compiler)
+ * made those indexes the largest thing in memory.
+ */
+export function slimIndex(index: PackumentIndex, wanted: ReadonlySet<string>): PackumentIndex {
+  const whole = wholeVersions(index, wanted);
   const releases = new Map<string, ReleaseRecord>();
   for (const [version, release] of index.releases) {
-    releases.set(
-      version,
-      whole.has(version)
-        ? release
-        : {
-            version,
-            ...(release.published ? { published: release.published } : {}),
-            maintainers: [],
-            provenance: false,
-            manifest: {},
-          },
-    );
+    releases.set(version, whole.has(version) ? release : thinRecord(version, release.published));
   }
   return { ...index, releases, whole: [...whole] };
 }
@@ -199,9 +217,13 @@ export function coversVersions(index: PackumentIndex, wanted: ReadonlySet<string
 }
 
 function timesAgreeWithVersions(releases: Map<string, ReleaseRecord>): boolean {
+  // Each version parsed once: sorting thousands of version strings with semver.compare parsed them again and
+  // again.
   const stable = [...releases.values()]
-    .filter((release) => release.published && semver.prerelease(release.version) === null)
-    .sort((a, b) => semver.compare(a.version, b.version));
+    .filter((release) => release.published)
+    .map((release) => ({ parsed: new semver.SemVer(release.version), published: release.published }))
+    .filter(({ parsed }) => parsed.prerelease.length === 0)
+    .sort((a, b) => a.parsed.compare(b.parsed));
   let pairs = 0;
   let inversions = 0;
   for (let index = 1; index < stable.length; index++) {
@@ -260,10 +282,8 @@ export class PackumentStore {
 
   async #fetch(name: string): Promise<PackumentOutcome> {
     const wanted = this.#wanted?.(name);
-    const slim = (outcome: PackumentOutcome): PackumentOutcome =>
-      outcome.ok && wanted ? { ok: true, index: slimIndex(outcome.index, wanted) } : outcome;
     // Arborist's documents are handed over synchronously (the caller clears them right after asking).
-    if (this.#documents?.size) return slim(await this.#fromNetwork(name));
+    if (this.#documents?.size) return this.#fromNetwork(name, wanted);
     const registry = this.#indexes ? String(pickRegistry(name, this.#npmOptions)) : '';
     const offline = this.#npmOptions.preferOffline === true || this.#npmOptions.offline === true;
     if (this.#indexes && offline) {
@@ -271,12 +291,12 @@ export class PackumentStore {
       if (stored && coversVersions(stored, wanted ?? new Set(stored.releases.keys())))
         return { ok: true, index: stored };
     }
-    const outcome = slim(await this.#fromNetwork(name));
+    const outcome = await this.#fromNetwork(name, wanted);
     if (outcome.ok && this.#indexes) await this.#indexes.put(registry, outcome.index);
     return outcome;
   }
 
-  async #fromNetwork(name: string): Promise<PackumentOutcome> {
+  async #fromNetwork(name: string, wanted: ReadonlySet<string> | undefined): Promise<PackumentOutcome> {
     try {
       const packument = await pacote.packument(name, {
         ...this.#npmOptions,
@@ -284,7 +304,7 @@ export class PackumentStore {
         ...(this.#documents ? { packumentCache: this.#documents } : {}),
         retry: briefRetry(this.#npmOptions.retry),
       });
-      return { ok: true, index: indexPackument(packument) };
+      return { ok: true, index: indexPackument(packument, wanted) };
     } catch (error) {
       return {
         ok: false,

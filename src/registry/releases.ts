@@ -9,15 +9,23 @@ import type { PackumentIndex, ReleaseRecord } from './packument.js';
 export function previousRelease(index: PackumentIndex, version: string): ReleaseRecord | undefined {
   const current = index.releases.get(version);
   const publishedAt = current?.published && index.timesTrusted ? Date.parse(current.published) : Number.NaN;
-  const stable = semver.prerelease(version) === null;
+  const target = semver.parse(version);
+  if (!target) return undefined;
+  const stable = target.prerelease.length === 0;
   let best: ReleaseRecord | undefined;
+  let bestParsed: semver.SemVer | undefined;
+  // Each version parsed once per call (semver.lt and gt on strings parse both sides every time).
   for (const release of index.releases.values()) {
-    if (!semver.lt(release.version, version)) continue;
-    if (stable && semver.prerelease(release.version) !== null) continue;
+    const parsed = semver.parse(release.version);
+    if (!parsed || parsed.compare(target) >= 0) continue;
+    if (stable && parsed.prerelease.length > 0) continue;
     const at = release.published ? Date.parse(release.published) : Number.NaN;
     // A backport (1.2.5 published after 2.0.0) is not what 2.0.0 replaced. Without times, semver alone decides.
     if (!Number.isNaN(publishedAt) && !Number.isNaN(at) && at > publishedAt) continue;
-    if (!best || semver.gt(release.version, best.version)) best = release;
+    if (!bestParsed || parsed.compare(bestParsed) > 0) {
+      best = release;
+      bestParsed = parsed;
+    }
   }
   return best;
 }

@@ -227,6 +227,21 @@ describe('slimIndex: whole records only where the scan looks', () => {
     expect(registryFacts(slim, '1.2.0', at)).toEqual(registryFacts(index, '1.2.0', at));
   });
 
+  it('indexing a document for the wanted versions gives the slimmed index without building the rest', () => {
+    const doc = packument({
+      '1.0.0': '2024-01-01T00:00:00.000Z',
+      '1.1.0': '2024-02-01T00:00:00.000Z',
+      '1.2.0': '2024-03-01T00:00:00.000Z',
+      '1.2.1-beta.1': '2024-03-15T00:00:00.000Z',
+      '2.0.0': '2024-04-01T00:00:00.000Z',
+      '1.1.1': '2024-05-01T00:00:00.000Z',
+    });
+    for (const wanted of [['1.2.0'], ['2.0.0', '1.0.0'], ['1.2.1-beta.1'], ['9.9.9']]) {
+      const set = new Set(wanted);
+      expect(indexPackument(doc, set), wanted.join()).toEqual(slimIndex(indexPackument(doc), set));
+    }
+  });
+
   it('knows which versions it can answer for, so a stored slim index is not used for others', () => {
     expect(coversVersions(slim, new Set(['1.2.0']))).toBe(true);
     expect(coversVersions(slim, new Set(['2.0.0']))).toBe(false);
