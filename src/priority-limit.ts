@@ -17,7 +17,9 @@ export class PriorityLimit {
     return new Promise<T>((resolve, reject) => {
       const start = () => {
         this.#active++;
-        task()
+        // Through a promise, so a task that throws before returning one still frees its place.
+        Promise.resolve()
+          .then(task)
           .then(resolve, reject)
           .finally(() => {
             this.#active--;

@@ -37,7 +37,12 @@ export class SuspectCache {
   /** The look-alikes of a name: the stored answer, or computed (and kept for `save`). */
   suspectsOf(name: string): Suspect[] {
     const known = this.#known.get(name);
-    if (known) return known;
+    if (known) {
+      // Used again: moved to the end, so the bound drops names not seen for longest.
+      this.#known.delete(name);
+      this.#known.set(name, known);
+      return known;
+    }
     const suspects = findSuspects(name, bundledNameIndex());
     this.#known.set(name, suspects);
     this.#added++;
@@ -51,6 +56,8 @@ export class SuspectCache {
     if (entries.length > MAX_NAMES) entries = entries.slice(-MAX_NAMES);
     // fromEntries defines own properties: a package named __proto__ is stored like any other name.
     await this.#store.put(this.#key, Object.fromEntries(entries));
+    // Each analyser version writes its own entry: the oldest go once the folder is over its bound.
+    await this.#store.prune();
     this.#added = 0;
   }
 }

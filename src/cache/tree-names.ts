@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { isRegistryPackageName } from '../registry/packument.js';
 import { EntryStore, sha256 } from './entry-store.js';
 
 const FORMAT = 'tree-names-v1';
@@ -24,11 +25,9 @@ export class TreeNamesCache {
   }
 
   async put(registry: string, specs: readonly string[], names: readonly string[]): Promise<void> {
-    await this.#store.put(this.#key(registry, specs), [...new Set(names)].slice(0, MAX_NAMES));
-  }
-
-  prune(): Promise<void> {
-    return this.#store.prune();
+    const plain = [...new Set(names)].filter(isRegistryPackageName).slice(0, MAX_NAMES);
+    await this.#store.put(this.#key(registry, specs), plain);
+    await this.#store.prune();
   }
 
   #key(registry: string, specs: readonly string[]): string {
@@ -36,5 +35,6 @@ export class TreeNamesCache {
   }
 }
 
+/** Only plain registry names are ever requested from a stored list (see isRegistryPackageName). */
 const isNameList = (value: unknown): value is string[] =>
-  Array.isArray(value) && value.every((name) => typeof name === 'string' && name.length <= 214);
+  Array.isArray(value) && value.every((name) => typeof name === 'string' && isRegistryPackageName(name));

@@ -90,9 +90,9 @@ const HEX_BLOB = /(?:\\x[0-9a-f]{2}){8,}|\b[0-9a-f]{120,}\b/i;
 const DECODERS =
   /(?:\bbase64\s+(?:-d|--decode|-D)\b|\batob\s*\(|fromcharcode|\bbuffer\.from\s*\([^)]{0,400}['"](?:base64|hex)['"]|\bunescape\s*\(|\beval\s*\(|\bfrombase64string\b|\bxxd\s+-r)/;
 // `printenv` alone dumps the environment; `printenv KUBECONFIG` reads one named variable (the official Kubernetes
-// client does so through WSL), which only counts when the name is a secret's.
+// client does so through WSL), which only counts when the name is a secret's or the output is piped on.
 const CREDENTIALS =
-  /(?:\.npmrc|\.ssh\b|id_rsa|id_ed25519|\.aws\b|\.config\/gh\b|\.git-credentials|\.docker\/config|\/etc\/passwd|\/etc\/shadow|\bprintenv\b(?![ \t]+[a-z_][a-z0-9_]{0,60}(?:[ \t]+[a-z_][a-z0-9_]{0,60}){0,20}[ \t]*(?:$|[;&|)'"`]))|\bprintenv[ \t]+[a-z0-9_ \t]{0,200}(?:token|secret|passw|api_?key|credential|auth)|\benv\s*(?:\||>)|\bset\s*\||npm_token|github_token|gh_token|aws_secret|\$env:|keychain|login data|(?:^|[\s'"/])\.env\b)/;
+  /(?:\.npmrc|\.ssh\b|id_rsa|id_ed25519|\.aws\b|\.config\/gh\b|\.git-credentials|\.docker\/config|\/etc\/passwd|\/etc\/shadow|\bprintenv\b(?![ \t]+[a-z_][a-z0-9_]{0,60}(?:[ \t]+[a-z_][a-z0-9_]{0,60}){0,20}[ \t]*(?:$|[;&)'"`]))|\bprintenv[ \t]+[a-z0-9_ \t]{0,200}(?:token|secret|passw|key|auth|cred|session|cookie|private|mnemonic|seed|jwt|dsn|database_url|_pat\b)|\benv\s*(?:\||>)|\bset\s*\||npm_token|github_token|gh_token|aws_secret|\$env:|keychain|login data|(?:^|[\s'"/])\.env\b)/;
 /** Reading one variable is ordinary; it only matters when the script also talks to the network. */
 const ENV_READ = /\bprocess\.env\b|\$[a-z_]{2,40}\b/;
 const PUBLISH = /\bnpm\s+(?:publish|token|adduser|login|owner)\b/;
@@ -209,8 +209,9 @@ export function gradeInstallScript(script: string): ScriptGrade {
     } else if (/\.(?:sh|bash|ps1|bat|cmd)\b/.test(segment)) {
       add('medium', 'shell-script', 'runs a shell script shipped in the package');
     } else if (
-      new RegExp(SCRIPT_FILE.source).test(segment) ||
-      new RegExp(NODE_SCRIPT_NO_EXTENSION.source).test(segment)
+      referencedFiles.length > 0 &&
+      (new RegExp(SCRIPT_FILE.source).test(segment) ||
+        new RegExp(NODE_SCRIPT_NO_EXTENSION.source).test(segment))
     ) {
       add('low', 'package-script', `runs ${referencedFiles.join(', ')} from the package`);
     } else if (!hasInline) {

@@ -120,9 +120,10 @@ function installTimeFiles(ctx: CheckContext, entry: string): JsFileFacts[] {
       byPath.has(path),
     );
   };
-  const start = posix.normalize(entry.replace(/^\.\//, ''));
+  // Resolved as Node resolves `node <path>`: `node scripts/postinstall` runs scripts/postinstall.js.
+  const start = resolve('', entry.replace(/^\.\//, ''));
   const seen = new Set<string>();
-  let frontier = byPath.has(start) ? [start] : [];
+  let frontier = start ? [start] : [];
   for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
     const next: string[] = [];
     for (const path of frontier) {

@@ -6,9 +6,15 @@ import { at, commandLine } from './code-helpers.js';
 interface Move extends Position {
   what: string;
   evidence: string;
-  /** False when only a string in a file that runs commands says it: the command was not seen reaching the call. */
+  /**
+   * False for a command template (with a placeholder) seen only as a string in a file that runs commands: the
+   * command was not seen reaching the call, and templates are what release tools keep as defaults.
+   */
   direct?: false;
 }
+
+/** printf (`%filename`) and mustache (`{{file}}`) placeholders; never `${...}`, which a worm's own code fills in. */
+const PLACEHOLDER = /%[a-z]{1,20}\b|\{\{\s{0,3}[a-z]{1,20}\s{0,3}\}\}/i;
 
 function movesIn(file: JsFileFacts): Move[] {
   const moves: Move[] = [];
@@ -64,7 +70,9 @@ function movesIn(file: JsFileFacts): Move[] {
         evidence: text.value,
         line: text.line,
         column: text.column,
-        direct: false,
+        // A command template with a placeholder (jake's 'npm publish %filename') is a release tool's
+        // configurable default; a complete command handed to exec through a parameter is not.
+        ...(PLACEHOLDER.test(text.value) ? { direct: false as const } : {}),
       });
     }
   }
@@ -84,8 +92,8 @@ publishes on purpose (semantic-release and the like) belongs in dev dependencies
   run(ctx) {
     const all = ctx.code.js.flatMap((file) => movesIn(file).map((move) => ({ file, move })));
     const kinds = new Set(all.map(({ move }) => move.what));
-    // A lone publish seen only as a string (a release tool's configurable default, jake's 'npm publish
-    // %filename') is medium; a command seen reaching the call, or a second kind of move, is not.
+    // A lone publish seen only as a command template (a release tool's configurable default, jake's 'npm
+    // publish %filename') is medium; a command seen reaching the call, or a second kind of move, is not.
     const onlyIndirect = kinds.size === 1 && all.every(({ move }) => move.direct === false);
     const findings: FindingDraft[] = [];
     const reported = new Set<string>();

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import npa from 'npm-package-arg';
 import { pickRegistry } from 'npm-registry-fetch';
 import pacote, { type Packument } from 'pacote';
 import semver from 'semver';
@@ -236,6 +237,20 @@ function timesAgreeWithVersions(releases: Map<string, ReleaseRecord>): boolean {
   return pairs < 8 || inversions / pairs <= 0.25;
 }
 
+/**
+ * A plain registry package name (`pkg`, `@scope/pkg`). Names reach pacote from lockfiles, tarballs and the tree
+ * names cache; one that npm-package-arg reads as a git, tarball or path spec (`github:x/y#ref`) would make
+ * pacote fetch (and for git, prepare) something else entirely.
+ */
+export function isRegistryPackageName(name: string): boolean {
+  try {
+    const parsed = npa(name);
+    return parsed.registry === true && parsed.name === name;
+  } catch {
+    return false;
+  }
+}
+
 export type PackumentOutcome =
   | { ok: true; index: PackumentIndex }
   | { ok: false; code: string; reason: string };
@@ -281,6 +296,13 @@ export class PackumentStore {
   }
 
   async #fetch(name: string): Promise<PackumentOutcome> {
+    if (!isRegistryPackageName(name)) {
+      return {
+        ok: false,
+        code: 'EPACKUMENT',
+        reason: `${JSON.stringify(name)} is not a registry package name`,
+      };
+    }
     const wanted = this.#wanted?.(name);
     // Arborist's documents are handed over synchronously (the caller clears them right after asking).
     if (this.#documents?.size) return this.#fromNetwork(name, wanted);
@@ -301,6 +323,7 @@ export class PackumentStore {
       const packument = await pacote.packument(name, {
         ...this.#npmOptions,
         fullMetadata: true,
+        ignoreScripts: true,
         ...(this.#documents ? { packumentCache: this.#documents } : {}),
         retry: briefRetry(this.#npmOptions.retry),
       });

@@ -4,13 +4,17 @@ import { join } from 'node:path';
 import Arborist from '@npmcli/arborist';
 import npa from 'npm-package-arg';
 import { pickRegistry } from 'npm-registry-fetch';
+import pLimit from 'p-limit';
 import pacote, { type Packument } from 'pacote';
 import { errorMessage, npmErrorCode, OcellusError } from '../errors.js';
 import { briefRetry } from '../fetch/tarball.js';
 import type { PackageNode } from '../model.js';
 import type { NpmOptions } from '../npm-config.js';
+import { isRegistryPackageName } from '../registry/packument.js';
 import type { ScanSpec } from '../targets/spec.js';
 import { dependencyPaths, type GraphNode } from './dependency-paths.js';
+
+const PREFETCH_AT_ONCE = 48;
 
 export interface ResolvedTree {
   /** Names of the packages the user asked for, as resolved. */
@@ -83,8 +87,16 @@ function prefetch(
 ): Promise<unknown>[] {
   const pending: Promise<unknown>[] = [];
   const inFlight = documents as Map<string, Packument | Promise<unknown>>;
-  const options = { ...npmOptions, fullMetadata: true, retry: briefRetry(npmOptions.retry) };
+  const options = {
+    ...npmOptions,
+    fullMetadata: true,
+    ignoreScripts: true,
+    retry: briefRetry(npmOptions.retry),
+  };
+  // npm's sockets are the real limit; this one keeps a long list from opening thousands of cache files at once.
+  const limit = pLimit(PREFETCH_AT_ONCE);
   for (const name of names) {
+    if (!isRegistryPackageName(name)) continue;
     let url: string;
     try {
       url = `${String(pickRegistry(name, npmOptions)).replace(/\/+$/, '')}/${npa(name).escapedName}`;
@@ -93,14 +105,19 @@ function prefetch(
     }
     // pacote's own key for a full document (registry.js); if it ever changes, prefetching only stops helping.
     const key = `full:${url}`;
-    if (inFlight.has(key)) continue;
-    // pacote looks the key up before its first await, so this request is not answered by itself.
-    const request = pacote.packument(name, { ...options, packumentCache: documents }).catch(() => {
-      // A waiting reader gets a fresh request of its own, with its own error to report.
-      inFlight.delete(key);
-      return pacote.packument(name, options);
+    const request = limit(() => {
+      // Already asked for (by Arborist while this waited its turn): nothing to add.
+      if (inFlight.has(key)) return undefined;
+      // pacote looks the key up before its first await, so the request is stored only once it has started;
+      // stored earlier, pacote would find it and wait on itself for ever.
+      const fetching = pacote.packument(name, { ...options, packumentCache: documents }).catch(() => {
+        // A waiting reader gets a fresh request of its own, with its own error to report.
+        inFlight.delete(key);
+        return pacote.packument(name, options);
+      });
+      inFlight.set(key, fetching);
+      return fetching;
     });
-    inFlight.set(key, request);
     pending.push(request.catch(() => {}));
   }
   return pending;

@@ -65,6 +65,8 @@ export interface NameIndex {
   /** Each scope in the list, with its most downloaded package. */
   readonly topOfScope: ReadonlyMap<string, TargetForm>;
   readonly brands: ReadonlyArray<McpServerEntry & { brand: string }>;
+  /** Every word used in the known names (`global`, `local`, `server`): a word traded for one of these is a new name. */
+  readonly words: ReadonlySet<string>;
 }
 
 /** Scopes whose packages are named after someone else's package: types, forks, integrations, polyfills. */
@@ -196,8 +198,10 @@ export function buildNameIndex(
   const byFlattenedScope = new Map<string, TargetForm[]>();
   const topOfScope = new Map<string, TargetForm>();
 
+  const words = new Set<string>();
   forms.forEach((target, position) => {
     const { form } = target;
+    for (const word of nameTokens(form)) words.add(word);
     push(byForm, form, target);
     push(bySeparatorless, withoutSeparators(form), target);
     push(byFolded, withoutSeparators(foldConfusables(form)), target);
@@ -241,6 +245,7 @@ export function buildNameIndex(
     byFlattenedScope,
     topOfScope,
     brands,
+    words,
   };
 }
 
@@ -400,7 +405,7 @@ function findDoubleEdits(lower: string, index: NameIndex, consider: Consider): v
       target.form.length >= 9 &&
       lower[0] === target.form[0] &&
       lower.at(-1) === target.form.at(-1) &&
-      !otherWordSwapped(lower, target.form);
+      !otherWordSwapped(lower, target.form, index.words);
     if (!dropped && !added && !sameOutline) continue;
     const how = dropped ? 'two letters dropped' : added ? 'two letters added' : 'two letters changed';
     consider(target, 'edit-distance', `edit distance 2: ${how}`, 2);
@@ -408,17 +413,17 @@ function findDoubleEdits(lower: string, index: NameIndex, consider: Consider): v
 }
 
 /**
- * True when two names of several words differ in exactly one word and that word has another outline
- * (import-global and import-local): one word traded for another, not a misspelling of it.
+ * True when two names of several words differ in exactly one word, the suspect's word is itself a word known names
+ * use, and it has another outline (import-global and import-local): one word traded for another, not a misspelling.
  */
-function otherWordSwapped(suspect: string, target: string): boolean {
+function otherWordSwapped(suspect: string, target: string, words: ReadonlySet<string>): boolean {
   const a = nameTokens(suspect);
   const b = nameTokens(target);
   if (a.length < 2 || a.length !== b.length) return false;
   const differing = a.flatMap((word, index) => (word === b[index] ? [] : [[word, b[index] ?? '']]));
   if (differing.length !== 1) return false;
   const [word = '', other = ''] = differing[0] ?? [];
-  return word[0] !== other[0] || word.at(-1) !== other.at(-1);
+  return words.has(word) && (word[0] !== other[0] || word.at(-1) !== other.at(-1));
 }
 
 function findNoise(

