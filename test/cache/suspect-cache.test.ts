@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { encodeEntry } from '../../src/cache/entry-store.js';
 import { SuspectCache } from '../../src/cache/suspect-cache.js';
 import { bundledNameIndex } from '../../src/typosquat/bundled.js';
 import { findSuspects } from '../../src/typosquat/matcher.js';
+import { filesUnder } from '../helpers/files.js';
 
 const NAMES = ['mcp-server-filesysterm', 'expresss', 'lodash', '__proto__', 'constructor'];
 
@@ -36,7 +37,7 @@ describe('SuspectCache', () => {
     old.suspectsOf('expresss');
     await old.save();
     // Rewrite the stored answer (with a valid checksum): a cache of the same version reads it as it is...
-    const [file] = entryFiles(join(dir, 'names-v1'));
+    const [file] = filesUnder(join(dir, 'names-v1'));
     writeFileSync(file as string, encodeEntry({ expresss: [] }));
     const same = new SuspectCache(dir, 'fingerprint-1');
     await same.load();
@@ -53,17 +54,10 @@ describe('SuspectCache', () => {
     await cache.load();
     cache.suspectsOf('expresss');
     await cache.save();
-    const [file] = entryFiles(join(dir, 'names-v1'));
+    const [file] = filesUnder(join(dir, 'names-v1'));
     writeFileSync(file as string, readFileSync(file as string, 'utf8').replace('express', 'expresz'));
     const reread = new SuspectCache(dir, 'fingerprint-1');
     await reread.load();
     expect(reread.suspectsOf('expresss')[0]?.target).toBe('express');
   });
 });
-
-function entryFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? entryFiles(path) : [path];
-  });
-}

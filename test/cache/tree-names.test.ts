@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeEntry } from '../../src/cache/entry-store.js';
 import { TreeNamesCache } from '../../src/cache/tree-names.js';
 import { isRegistryPackageName, PackumentStore } from '../../src/registry/packument.js';
+import { filesUnder } from '../helpers/files.js';
 
 const REGISTRY = 'http://127.0.0.1:9/';
 
@@ -31,7 +32,7 @@ describe('tree names: a hint that can never name anything but a registry package
     await cache.put(REGISTRY, ['a'], ['lodash', 'github:evil/x#main', '@scope/pkg']);
     expect(await cache.get(REGISTRY, ['a'])).toEqual(['lodash', '@scope/pkg']);
     // A list planted with a git spec (valid checksum) is not believed at all.
-    const [file] = files(join(dir, 'tree-names-v1'));
+    const [file] = filesUnder(join(dir, 'tree-names-v1'));
     writeFileSync(file as string, encodeEntry(['lodash', 'github:evil/x#main']));
     expect(await cache.get(REGISTRY, ['a'])).toEqual([]);
   });
@@ -46,10 +47,3 @@ describe('tree names: a hint that can never name anything but a registry package
     if (!outcome.ok) expect(outcome.reason).toContain('not a registry package name');
   });
 });
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : [path];
-  });
-}

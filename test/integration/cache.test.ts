@@ -4,6 +4,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { decodeEntry, encodeEntry } from '../../src/cache/analysis-cache.js';
 import { decodeEntry as decodeAny, encodeEntry as encodeAny } from '../../src/cache/entry-store.js';
 import type { Report } from '../../src/report/build.js';
+import { filesUnder } from '../helpers/files.js';
 import { type Fault, startFaultProxy } from '../hostile/fault-proxy.js';
 import { isolatedHome, runCli } from './cli.js';
 import { lockedMonorepo } from './monorepo.js';
@@ -95,12 +96,7 @@ describe('the analysis cache', () => {
     try {
       const cold = await scan();
       // The list is only a hint: one name that no longer exists and one the tree does not use.
-      const [stored] = readdirSync(join(carol.cacheDir, 'tree-names-v1'), {
-        recursive: true,
-        encoding: 'utf8',
-      })
-        .map((name) => join(carol.cacheDir, 'tree-names-v1', name))
-        .filter((path) => statSync(path).isFile());
+      const [stored] = filesUnder(join(carol.cacheDir, 'tree-names-v1'));
       const names = decodeAny(readFileSync(stored as string, 'utf8'), (value): value is string[] =>
         Array.isArray(value),
       );
