@@ -218,6 +218,14 @@ testCheck(obfuscation, {
       ),
       severity: 'high',
     },
+    {
+      // The same eval, and a payload spelled escape by escape: obfuscation, ranges or not elsewhere.
+      ...code(
+        'an escaped payload handed to eval',
+        `const p = "${Array.from({ length: 400 }, (_, i) => `\\x${(0x61 + (i % 26)).toString(16)}`).join('')}";\n(0, eval)(p);`,
+      ),
+      severity: 'high',
+    },
   ],
   clean: [
     code(
@@ -228,6 +236,11 @@ testCheck(obfuscation, {
     code(
       'a regex full of unicode escapes (emoji-regex)',
       `module.exports = () => /${'\\u{1F600}'.repeat(300)}/gu;`,
+    ),
+    // cjs-module-lexer: acorn's identifier tables as escaped ranges, and eval of a string literal to decode it.
+    code(
+      'unicode range tables beside an eval that decodes a string literal',
+      `let chars = "${Array.from({ length: 300 }, (_, i) => `\\u${(0x300 + i * 4).toString(16).padStart(4, '0')}-\\u${(0x302 + i * 4).toString(16).padStart(4, '0')}`).join('')}";\nfunction decode(str) { return (0, eval)(str); }\nmodule.exports = { chars, decode };`,
     ),
   ],
 });
