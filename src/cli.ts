@@ -12,6 +12,7 @@ import { runVerifyCommand } from './commands/verify.js';
 import { ExitCode, OcellusError, redactSecrets } from './errors.js';
 import { REPORT_FORMATS } from './report/render.js';
 import { isSeverity } from './severity.js';
+import { keepYoungGenerationSmall } from './young-generation.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../package.json') as { version: string };
@@ -358,6 +359,7 @@ process.on('exit', () => {
   process.exitCode = ExitCode.incomplete;
 });
 
+keepYoungGenerationSmall();
 main(process.argv).then((code) => {
   finished = true;
   process.exitCode = code;

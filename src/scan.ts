@@ -27,6 +27,7 @@ import { resolveIdealTree } from './resolve/ideal-tree.js';
 import { type LockedProject, resolveLockfile } from './resolve/lockfile.js';
 import type { ScanSpec } from './targets/spec.js';
 import type { Suspect } from './typosquat/matcher.js';
+import { letYoungGenerationGrow } from './young-generation.js';
 
 export type ProgressEvent =
   | { phase: 'resolve' }
@@ -132,6 +133,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   };
   // Workers run the built-in checks only: a caller's own check list is run in-process.
   const pool = request.checks ? undefined : AnalysisPool.forTree(tree.packages.length, request.env);
+  if (!pool) letYoungGenerationGrow();
   // --concurrency packages in the registry, cache and download stages; the analysis is a queue of its own, so a
   // package waiting for a thread never holds up the downloads behind it.
   const fetching = pLimit(Math.max(1, request.concurrency));

@@ -10,6 +10,15 @@ interface StoredIndex extends Omit<PackumentIndex, 'releases'> {
   releases: ReleaseRecord[];
   /** When it was read from the registry (ms since the epoch). */
   storedAt: number;
+  /** The integrity (SHA-512) of the registry document it was reduced from. */
+  digest?: string;
+}
+
+/** A stored index, with when it was read from the registry and the integrity of the document it came from. */
+export interface StoredPackumentIndex {
+  index: PackumentIndex;
+  storedAt: number;
+  digest?: string;
 }
 
 /** Older than this, a stored document is not used even offline-first: deprecations and takeovers move on. */
@@ -34,18 +43,23 @@ export class PackumentIndexCache {
     return this.#store.stats;
   }
 
-  async get(registry: string, name: string): Promise<PackumentIndex | undefined> {
+  async get(registry: string, name: string): Promise<StoredPackumentIndex | undefined> {
     const stored = await this.#store.get(this.#key(registry, name));
     if (!stored || stored.name !== name || !(Date.now() - stored.storedAt < MAX_AGE_MS)) return undefined;
-    const { storedAt: _storedAt, ...index } = stored;
-    return { ...index, releases: new Map(stored.releases.map((release) => [release.version, release])) };
+    const { storedAt, digest, ...index } = stored;
+    return {
+      index: { ...index, releases: new Map(stored.releases.map((release) => [release.version, release])) },
+      storedAt,
+      ...(digest ? { digest } : {}),
+    };
   }
 
-  async put(registry: string, index: PackumentIndex): Promise<void> {
+  async put(registry: string, index: PackumentIndex, digest?: string): Promise<void> {
     await this.#store.put(this.#key(registry, index.name), {
       ...index,
       releases: [...index.releases.values()],
       storedAt: Date.now(),
+      ...(digest ? { digest } : {}),
     });
   }
 
@@ -63,6 +77,7 @@ function isStoredIndex(value: unknown): value is StoredIndex {
     isRecord(value) &&
     typeof value.name === 'string' &&
     typeof value.storedAt === 'number' &&
+    (value.digest === undefined || typeof value.digest === 'string') &&
     typeof value.timesTrusted === 'boolean' &&
     Array.isArray(value.unpublished) &&
     (value.whole === undefined || Array.isArray(value.whole)) &&

@@ -43,6 +43,13 @@ function entries(cacheDir: string): string[] {
     .map((name) => join(root, name));
 }
 
+interface StoredEntry {
+  digest?: string;
+  releases: Array<{ deprecated?: string }>;
+}
+const isStoredEntry = (value: unknown): value is StoredEntry =>
+  typeof value === 'object' && value !== null && Array.isArray((value as StoredEntry).releases);
+
 /** Reports differ only by the proxy's port in nothing they print; compare what a user reads. */
 const essence = (report: Report) =>
   report.packages.map(({ name, version, findings, capabilities, tools }) => ({
@@ -248,6 +255,45 @@ describe('the analysis cache', () => {
       expect(proxy.seen.length).toBe(before);
       expect(offline.code).toBe(1);
       expect(essence(JSON.parse(offline.stdout))).toEqual(essence(JSON.parse(online.stdout)));
+    } finally {
+      await proxy.stop();
+    }
+  });
+  it('a warm audit reuses the reduction of a registry document whose bytes did not change, and re-reads one that did', async () => {
+    const judy = user();
+    const dir = await lockedMonorepo(registry, judy.home.cache);
+    // One registry address throughout: stored reductions are kept per registry.
+    const proxy = await startFaultProxy(registry, []);
+    try {
+      const audit = async () => {
+        const result = await runCli(['scan', '.', '--registry', proxy.url, '--format', 'json'], {
+          cwd: dir,
+          home: judy.home,
+          env: { OCELLUS_CACHE_DIR: judy.cacheDir },
+        });
+        return JSON.parse(result.stdout) as Report;
+      };
+      const first = await audit();
+      const stored = filesUnder(join(judy.cacheDir, 'packuments-v1')).find((path) =>
+        readFileSync(path, 'utf8').includes('"name":"tiny-units"'),
+      );
+      if (!stored) throw new Error('no stored document for tiny-units');
+      const entry = decodeAny(readFileSync(stored, 'utf8'), isStoredEntry);
+      // The integrity of the bytes it was reduced from, as npm's cache computed it.
+      expect(entry?.digest).toMatch(/^sha512-/);
+      // A mark only the stored reduction carries: seen only when the document is not parsed again.
+      for (const release of entry?.releases ?? []) release.deprecated = 'mark of the stored reduction';
+      writeFileSync(stored, encodeAny(entry));
+      const marked = (report: Report) =>
+        report.packages
+          .find((pkg) => pkg.name === 'tiny-units')
+          ?.findings.filter((finding) => finding.message.includes('mark of the stored reduction'));
+      expect(marked(await audit())).toHaveLength(1);
+      // Bytes other than those it was reduced from (here: a stored digest that no longer matches) are parsed again.
+      writeFileSync(stored, encodeAny({ ...entry, digest: 'sha512-b3RoZXI=' }));
+      const reread = await audit();
+      expect(marked(reread)).toEqual([]);
+      expect(essence(reread)).toEqual(essence(first));
     } finally {
       await proxy.stop();
     }
