@@ -27,7 +27,7 @@ import { resolveIdealTree } from './resolve/ideal-tree.js';
 import { type LockedProject, resolveLockfile } from './resolve/lockfile.js';
 import type { ScanSpec } from './targets/spec.js';
 import type { Suspect } from './typosquat/matcher.js';
-import { letYoungGenerationGrow } from './young-generation.js';
+import { growYoungGenerationWhileParsing } from './young-generation.js';
 
 export type ProgressEvent =
   | { phase: 'resolve' }
@@ -133,7 +133,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   };
   // Workers run the built-in checks only: a caller's own check list is run in-process.
   const pool = request.checks ? undefined : AnalysisPool.forTree(tree.packages.length, request.env);
-  if (!pool) letYoungGenerationGrow();
+  const restoreYoungGeneration = pool ? undefined : growYoungGenerationWhileParsing();
   // --concurrency packages in the registry, cache and download stages; the analysis is a queue of its own, so a
   // package waiting for a thread never holds up the downloads behind it.
   const fetching = pLimit(Math.max(1, request.concurrency));
@@ -154,7 +154,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     analyse: pool ? (task) => pool.run(task) : (task) => analyseTarball(task, checks),
   };
   progress({ phase: 'fetch', done: 0, total });
-  const reports = await settleAll(pool, () =>
+  const reports = await settleAll(pool, restoreYoungGeneration, () =>
     Promise.all(
       tree.packages.map(async (node): Promise<PackageReport> => {
         const source = offRegistry.get(`${node.name}@${node.version}`);
@@ -274,11 +274,16 @@ function localTarball(
 
 const fromRegistry = (node: PackageNode) => !(node.resolved?.startsWith('file:') ?? false);
 
-/** Runs the scan's work, then stops the worker threads whatever happened. */
-async function settleAll<T>(pool: AnalysisPool | undefined, work: () => Promise<T>): Promise<T> {
+/** Runs the scan's work, then stops the worker threads (or undoes the in-process tuning) whatever happened. */
+async function settleAll<T>(
+  pool: AnalysisPool | undefined,
+  restore: (() => void) | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
   try {
     return await work();
   } finally {
+    restore?.();
     await pool?.close();
   }
 }

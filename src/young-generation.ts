@@ -6,26 +6,39 @@ import { setFlagsFromString } from 'node:v8';
  * records, lockfile nodes. Grown, the young generation held about 130 MB of it at the peak of a 1,359-package
  * audit (warm peak 590 → 320 MB with the growth stopped, same time).
  *
- * The flag is read whenever V8 considers growing, so it can be set while running; the minimum applies to heaps
- * created afterwards (the analysis workers), which start at the size they are capped at: parsing keeps big
- * trees alive, and a small young generation would promote them early.
+ * The growth factor is read whenever V8 considers growing, so it can be set while running; the minimum applies
+ * to heaps created afterwards (the analysis workers), which start at the size they are capped at: parsing keeps
+ * big trees alive, and a small young generation would promote them early.
  */
+const NO_GROWTH = '--semi-space-growth-factor=1';
+const V8_DEFAULT_GROWTH = '--semi-space-growth-factor=2';
+/** The workers' cap (AnalysisPool: a 48 MB young generation is three 16 MB semi-spaces). */
+const WORKERS_START_AT_CAP = '--min-semi-space-size=16';
+
+/**
+ * V8 does not throw on a flag it does not know: it prints an error on stderr. The flags are only set on the
+ * Node.js lines they were measured on (V8 has had both for years); elsewhere Ocellus scans the same with more
+ * memory.
+ */
+const TUNED_NODE_MAJORS = new Set([22, 23, 24, 25, 26]);
+
+/** Whether this process asked for a small young generation (the CLI does; a library caller may not). */
+let keptSmall = false;
+
 export function keepYoungGenerationSmall(): void {
-  setV8Flags('--semi-space-growth-factor=1 --min-semi-space-size=16');
+  if (!TUNED_NODE_MAJORS.has(Number(process.versions.node.split('.')[0]))) return;
+  setFlagsFromString(NO_GROWTH);
+  setFlagsFromString(WORKERS_START_AT_CAP);
+  keptSmall = true;
 }
 
 /**
  * Parsing on the main thread (a tree too small for worker threads) wants the young generation V8 would grow:
- * kept small, a cold scan of typescript alone took 12% longer.
+ * kept small, a cold scan of typescript alone took 12% longer. Returns how to make it small again; does nothing
+ * in a process that never asked for it small.
  */
-export function letYoungGenerationGrow(): void {
-  setV8Flags('--semi-space-growth-factor=2');
-}
-
-function setV8Flags(flags: string): void {
-  try {
-    setFlagsFromString(flags);
-  } catch {
-    // A tuning, never a requirement: a runtime without these flags scans the same, with more memory.
-  }
+export function growYoungGenerationWhileParsing(): () => void {
+  if (!keptSmall) return () => {};
+  setFlagsFromString(V8_DEFAULT_GROWTH);
+  return () => setFlagsFromString(NO_GROWTH);
 }

@@ -282,27 +282,33 @@ function headersOf(npmOptions: NpmOptions): Record<string, string> {
   };
 }
 
+/** make-fetch-happen's statuses for a body read back from npm's cache, whose stored integrity it then reports. */
+const READ_FROM_CACHE = new Set(['hit', 'stale', 'revalidated']);
+
 /**
- * The body's SHA-512 as npm's cache computed it while storing the response (or reading it back), so the bytes
- * are not hashed twice; hashed here when the response was not cached at all.
+ * The body's SHA-512 as npm's cache computed it while storing the response or reading it back, so the bytes are
+ * not hashed twice; hashed here otherwise. The `x-local-cache-hash` header is believed only when npm's cache
+ * says it served the body: on a response from the network it would be the server's own header.
  */
 async function bodyDigest(
   response: Awaited<ReturnType<typeof registryFetch>>,
   body: Buffer,
 ): Promise<string> {
   const cached = response.headers.get('x-local-cache-hash');
-  if (cached) return decodeURIComponent(cached);
+  if (cached && READ_FROM_CACHE.has(response.headers.get('x-local-cache-status') ?? ''))
+    return decodeURIComponent(cached);
   const stream = response.body as unknown as {
     hasIntegrityEmitter?: boolean;
     on(event: string, handler: (value: unknown) => void): void;
   };
   if (stream.hasIntegrityEmitter) {
+    // A response being stored: the cache reports the integrity of what it wrote before the body ends, and the
+    // event is replayed to late listeners. The fallback only guards against a change in that order.
     const emitted = await new Promise<unknown>((resolve) => {
       stream.on('integrity', resolve);
-      // The cache computes it before the body ends; when it did not (a failed cache write), hash it here.
       setImmediate(() => resolve(undefined));
     });
-    if (emitted) return String(emitted);
+    if (typeof emitted === 'string' || (emitted && typeof emitted === 'object')) return String(emitted);
   }
   return `sha512-${createHash('sha512').update(body).digest('base64')}`;
 }
@@ -374,10 +380,24 @@ export class PackumentStore {
     const stored = await this.#indexes?.get(registry, name);
     if (stored && offline && coversVersions(stored.index, wanted ?? new Set(stored.index.releases.keys())))
       return { ok: true, index: stored.index };
-    const outcome = await this.#requests(() => this.#fromRegistry(name, wanted, stored));
+    const outcome = await this.#fromRegistry(name, wanted, stored);
     if (outcome.ok && this.#indexes && outcome.store)
       await this.#indexes.put(registry, outcome.index, outcome.digest);
     return outcome.ok ? { ok: true, index: outcome.index } : outcome;
+  }
+
+  /** The full document's bytes, and their digest when reductions are stored (nothing else compares them). */
+  async #download(name: string): Promise<{ body: Buffer; digest?: string }> {
+    const spec = npa(name);
+    const registry = String(pickRegistry(name, this.#npmOptions)).replace(/\/+$/, '');
+    const response = await registryFetch(`${registry}/${spec.escapedName}`, {
+      ...this.#npmOptions,
+      headers: { ...headersOf(this.#npmOptions), accept: 'application/json' },
+      spec,
+      retry: briefRetry(this.#npmOptions.retry),
+    });
+    const body = await response.buffer();
+    return this.#indexes ? { body, digest: await bodyDigest(response, body) } : { body };
   }
 
   /**
@@ -391,22 +411,14 @@ export class PackumentStore {
     wanted: ReadonlySet<string> | undefined,
     stored: StoredPackumentIndex | undefined,
   ): Promise<
-    | { ok: true; index: PackumentIndex; digest: string; store: boolean }
+    | { ok: true; index: PackumentIndex; digest: string | undefined; store: boolean }
     | { ok: false; code: string; reason: string }
   > {
     try {
-      const spec = npa(name);
-      const registry = String(pickRegistry(name, this.#npmOptions)).replace(/\/+$/, '');
-      const response = await registryFetch(`${registry}/${spec.escapedName}`, {
-        ...this.#npmOptions,
-        headers: { ...headersOf(this.#npmOptions), accept: 'application/json' },
-        spec,
-        retry: briefRetry(this.#npmOptions.retry),
-      });
-      const body = await response.buffer();
-      const digest = await bodyDigest(response, body);
+      // Only the download holds a request place: parsing never delays the next request.
+      const { body, digest } = await this.#requests(() => this.#download(name));
       if (
-        stored &&
+        stored?.digest &&
         stored.digest === digest &&
         coversVersions(stored.index, wanted ?? new Set(stored.index.releases.keys()))
       )

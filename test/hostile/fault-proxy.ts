@@ -12,6 +12,8 @@ export interface Fault {
   dropAfterBytes?: number;
   /** Rewrite a JSON body (a packument that lies). */
   rewrite?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /** Headers added to the response (a server that imitates a client-side cache's own headers). */
+  headers?: Record<string, string>;
 }
 
 export interface FaultProxy {
@@ -63,7 +65,11 @@ export async function startFaultProxy(target: string, faults: Fault[]): Promise<
 function forward(req: IncomingMessage, res: ServerResponse, upstream: URL, fault: Fault | undefined): void {
   // The Host header is kept, so the registry writes tarball URLs that point back through the proxy.
   const headers = { ...req.headers, 'accept-encoding': 'identity' };
-  if (fault?.rewrite) delete headers['if-none-match'];
+  // A rewritten body is new bytes: the registry must send it whole, not confirm the client's copy.
+  if (fault?.rewrite) {
+    delete headers['if-none-match'];
+    delete headers['if-modified-since'];
+  }
   const outgoing = request(
     { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers },
     (response) => {
@@ -73,12 +79,16 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: URL, fault
         response.on('end', () => {
           const body = JSON.stringify(fault.rewrite?.(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
           const { 'content-length': _length, etag: _etag, ...rest } = response.headers;
-          res.writeHead(response.statusCode ?? 200, { ...rest, 'content-length': Buffer.byteLength(body) });
+          res.writeHead(response.statusCode ?? 200, {
+            ...rest,
+            ...fault.headers,
+            'content-length': Buffer.byteLength(body),
+          });
           res.end(body);
         });
         return;
       }
-      res.writeHead(response.statusCode ?? 502, response.headers);
+      res.writeHead(response.statusCode ?? 502, { ...response.headers, ...fault?.headers });
       if (fault?.dropAfterBytes === undefined) {
         response.pipe(res);
         return;

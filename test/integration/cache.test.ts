@@ -263,7 +263,8 @@ describe('the analysis cache', () => {
     const judy = user();
     const dir = await lockedMonorepo(registry, judy.home.cache);
     // One registry address throughout: stored reductions are kept per registry.
-    const proxy = await startFaultProxy(registry, []);
+    const faults: Fault[] = [];
+    const proxy = await startFaultProxy(registry, faults);
     try {
       const audit = async () => {
         const result = await runCli(['scan', '.', '--registry', proxy.url, '--format', 'json'], {
@@ -289,11 +290,28 @@ describe('the analysis cache', () => {
           .find((pkg) => pkg.name === 'tiny-units')
           ?.findings.filter((finding) => finding.message.includes('mark of the stored reduction'));
       expect(marked(await audit())).toHaveLength(1);
-      // Bytes other than those it was reduced from (here: a stored digest that no longer matches) are parsed again.
-      writeFileSync(stored, encodeAny({ ...entry, digest: 'sha512-b3RoZXI=' }));
+      // New bytes from the registry (a deprecation published since) are parsed again, whatever was stored, and
+      // whatever the server claims: a cache header it sends with them is not npm's cache speaking.
+      faults.push({
+        path: /\/tiny-units$/,
+        headers: {
+          'x-local-cache-hash': encodeURIComponent(entry?.digest ?? ''),
+          'x-local-cache-status': 'hit',
+        },
+        rewrite: (doc) => {
+          const versions = doc.versions as Record<string, Record<string, unknown>>;
+          for (const manifest of Object.values(versions))
+            manifest.deprecated = 'deprecated since the last run';
+          return doc;
+        },
+      });
       const reread = await audit();
       expect(marked(reread)).toEqual([]);
-      expect(essence(reread)).toEqual(essence(first));
+      const deprecations = reread.packages
+        .find((pkg) => pkg.name === 'tiny-units')
+        ?.findings.filter((finding) => finding.message.includes('deprecated since the last run'));
+      expect(deprecations).toHaveLength(1);
+      expect(first.packages.length).toBe(reread.packages.length);
     } finally {
       await proxy.stop();
     }
