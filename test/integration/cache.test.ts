@@ -5,8 +5,8 @@ import { decodeEntry, encodeEntry } from '../../src/cache/analysis-cache.js';
 import { decodeEntry as decodeAny, encodeEntry as encodeAny } from '../../src/cache/entry-store.js';
 import type { Report } from '../../src/report/build.js';
 import { filesUnder } from '../helpers/files.js';
-import { type Fault, startFaultProxy } from '../hostile/fault-proxy.js';
-import { isolatedHome, runCli } from './cli.js';
+import { type Fault, type FaultProxy, startFaultProxy } from '../hostile/fault-proxy.js';
+import { type CliResult, isolatedHome, runCli } from './cli.js';
 import { lockedMonorepo } from './monorepo.js';
 
 const registry = inject('registryUrl');
@@ -33,7 +33,31 @@ function user() {
       await proxy.stop();
     }
   }
-  return { home, cacheDir, scan };
+  /**
+   * Several scans through one proxy, so through one registry address (npm's cache and the stored reductions are
+   * kept per registry); `faults` can be changed between them.
+   */
+  async function throughOneRegistry(
+    faults: Fault[],
+    work: (session: {
+      proxy: FaultProxy;
+      run: (spec: string, options?: { args?: string[]; cwd?: string }) => Promise<CliResult>;
+    }) => Promise<void>,
+  ): Promise<void> {
+    const proxy = await startFaultProxy(registry, faults);
+    const run = (spec: string, options: { args?: string[]; cwd?: string } = {}) =>
+      runCli(['scan', spec, '--registry', proxy.url, '--format', 'json', ...(options.args ?? [])], {
+        home,
+        env: { OCELLUS_CACHE_DIR: cacheDir },
+        ...(options.cwd ? { cwd: options.cwd } : {}),
+      });
+    try {
+      await work({ proxy, run });
+    } finally {
+      await proxy.stop();
+    }
+  }
+  return { home, cacheDir, scan, throughOneRegistry };
 }
 
 function entries(cacheDir: string): string[] {
@@ -218,62 +242,42 @@ describe('the analysis cache', () => {
   });
 
   it('--prefer-offline scans from cached registry documents without asking the registry again', async () => {
-    const grace = user();
     const faults: Fault[] = [];
-    const proxy = await startFaultProxy(registry, faults);
-    try {
-      const args = ['scan', POSTMARK, '--registry', proxy.url, '--format', 'json'];
-      const options = { home: grace.home, env: { OCELLUS_CACHE_DIR: grace.cacheDir } };
-      expect((await runCli(args, options)).code).toBe(1);
+    await user().throughOneRegistry(faults, async ({ proxy, run }) => {
+      expect((await run(POSTMARK)).code).toBe(1);
       // From now on the registry answers every request with an error.
       faults.push({ path: /./, status: 500 });
       const before = proxy.seen.length;
-      const offline = await runCli([...args, '--prefer-offline'], options);
+      const offline = await run(POSTMARK, { args: ['--prefer-offline'] });
       expect(offline.code).toBe(1);
       expect(proxy.seen.length).toBe(before);
       expect(JSON.parse(offline.stdout).summary.highestSeverity).toBe('critical');
       // Without it, the registry is asked, and its failure leaves the scan incomplete (exit 3), never passed.
-      const online = await runCli(args, options);
+      const online = await run(POSTMARK);
       expect(online.code).toBe(3);
-    } finally {
-      await proxy.stop();
-    }
+    });
   });
   it('--prefer-offline audits a project from reduced registry documents, asking the registry nothing', async () => {
     const heidi = user();
     const dir = await lockedMonorepo(registry, heidi.home.cache);
     const faults: Fault[] = [];
-    const proxy = await startFaultProxy(registry, faults);
-    try {
-      const args = ['scan', '.', '--registry', proxy.url, '--format', 'json'];
-      const options = { cwd: dir, home: heidi.home, env: { OCELLUS_CACHE_DIR: heidi.cacheDir } };
-      const online = await runCli(args, options);
+    await heidi.throughOneRegistry(faults, async ({ proxy, run }) => {
+      const online = await run('.', { cwd: dir });
       expect(online.code).toBe(1);
       faults.push({ path: /./, status: 500 });
       const before = proxy.seen.length;
-      const offline = await runCli([...args, '--prefer-offline'], options);
+      const offline = await run('.', { cwd: dir, args: ['--prefer-offline'] });
       expect(proxy.seen.length).toBe(before);
       expect(offline.code).toBe(1);
       expect(essence(JSON.parse(offline.stdout))).toEqual(essence(JSON.parse(online.stdout)));
-    } finally {
-      await proxy.stop();
-    }
+    });
   });
   it('a warm audit reuses the reduction of a registry document whose bytes did not change, and re-reads one that did', async () => {
     const judy = user();
     const dir = await lockedMonorepo(registry, judy.home.cache);
-    // One registry address throughout: stored reductions are kept per registry.
     const faults: Fault[] = [];
-    const proxy = await startFaultProxy(registry, faults);
-    try {
-      const audit = async () => {
-        const result = await runCli(['scan', '.', '--registry', proxy.url, '--format', 'json'], {
-          cwd: dir,
-          home: judy.home,
-          env: { OCELLUS_CACHE_DIR: judy.cacheDir },
-        });
-        return JSON.parse(result.stdout) as Report;
-      };
+    await judy.throughOneRegistry(faults, async ({ run }) => {
+      const audit = async () => JSON.parse((await run('.', { cwd: dir })).stdout) as Report;
       const first = await audit();
       const stored = filesUnder(join(judy.cacheDir, 'packuments-v1')).find((path) =>
         readFileSync(path, 'utf8').includes('"name":"tiny-units"'),
@@ -312,9 +316,7 @@ describe('the analysis cache', () => {
         ?.findings.filter((finding) => finding.message.includes('deprecated since the last run'));
       expect(deprecations).toHaveLength(1);
       expect(first.packages.length).toBe(reread.packages.length);
-    } finally {
-      await proxy.stop();
-    }
+    });
   });
   it('a lockfile integrity that is not a hash is refused, not verified against nothing or cached', async () => {
     const ivan = user();
