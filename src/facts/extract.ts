@@ -84,6 +84,8 @@ export class FactExtractor implements ConstantLookup {
   /** originsOf for the current round: a 1 per tree node whose origins are none (most), the rest in originCache. */
   private readonly noOrigins: Uint8Array;
   private readonly originCache = new Map<EsNode, ReadonlySet<Origin>>();
+  /** Per identifier node (by tree index): its binding, once one exists (see bindingAt). */
+  private readonly bindingOfNode: Array<Binding | undefined>;
 
   constructor(
     private readonly text: string,
@@ -95,12 +97,26 @@ export class FactExtractor implements ConstantLookup {
     this.tree = new Tree(program);
     this.nodes = this.tree.nodes;
     this.noOrigins = new Uint8Array(this.tree.size);
+    this.bindingOfNode = new Array(this.tree.size);
     this.scopes = new Scopes(this.tree);
     for (const node of this.nodes) this.collectFunction(node);
   }
 
   /** The binding of `name` as seen at `at`, honouring function scopes; created on demand when asked. */
   private bindingAt(name: string, at: EsNode, create = false): Binding | undefined {
+    // An identifier's scope and name never change and bindings are never removed: once found, its binding is
+    // read from one array slot instead of a scope lookup and two maps (every identifier is read many times).
+    const index = at.type === 'Identifier' && at.name === name ? this.tree.indexOf(at) : -1;
+    if (index >= 0) {
+      const known = this.bindingOfNode[index];
+      if (known) return known;
+    }
+    const binding = this.findBinding(name, at, create);
+    if (binding && index >= 0) this.bindingOfNode[index] = binding;
+    return binding;
+  }
+
+  private findBinding(name: string, at: EsNode, create: boolean): Binding | undefined {
     const scope = this.scopes.resolve(name, at);
     let table = this.bindings.get(scope);
     if (!table) {

@@ -20,6 +20,8 @@ export function normalizeModule(name: string): string {
 
 /** `fs.promises.readFile` → `fs.readFile`: promise and callback forms are the same capability. */
 export function canonicalCallee(name: string): string {
+  // Called for every reference of every file: most names cannot match, and two replaces cost more than a look.
+  if (!name.includes('.promises.') && !name.includes('.default.')) return name;
   return name.replace(/^(fs|dns)\.promises\./, '$1.').replace(/^(fs|dns|child_process|os)\.default\./, '$1.');
 }
 
