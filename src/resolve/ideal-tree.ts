@@ -13,6 +13,7 @@ import type { NpmOptions } from '../npm-config.js';
 import { isRegistryPackageName } from '../registry/packument.js';
 import type { ScanSpec } from '../targets/spec.js';
 import { dependencyPaths, type GraphNode } from './dependency-paths.js';
+import { DependencyPrefetch } from './dependency-prefetch.js';
 
 const PREFETCH_AT_ONCE = 48;
 
@@ -44,7 +45,16 @@ export async function resolveIdealTree(
   expectedNames: readonly string[] = [],
 ): Promise<ResolvedTree> {
   const folder = await mkdtemp(join(tmpdir(), 'ocellus-resolve-'));
-  const prefetched = documents ? prefetch(expectedNames, npmOptions, documents) : [];
+  // Arborist and the prefetch share one cache of documents; each one that lands in it is followed at once.
+  const shared = documents ? new ObservedDocuments() : undefined;
+  const requests = shared ? new DocumentRequests(npmOptions, shared) : undefined;
+  const ahead = requests ? new DependencyPrefetch((name) => requests.request(name), npmOptions) : undefined;
+  if (shared && ahead) shared.onDocument = (document) => ahead.documentArrived(document);
+  for (const name of expectedNames) requests?.request(name);
+  for (const spec of specs) {
+    const wanted = registrySpec(spec);
+    if (wanted) ahead?.want(wanted.name, wanted.range);
+  }
   try {
     const arborist = new Arborist({
       ...npmOptions,
@@ -57,7 +67,7 @@ export async function resolveIdealTree(
       save: false,
       // The throw-away root is not the user's project: never let a workspace config leak in.
       workspacesEnabled: false,
-      ...(documents ? { fullMetadata: true, packumentCache: documents } : {}),
+      ...(shared ? { fullMetadata: true, packumentCache: shared } : {}),
     });
     let tree: ArboristNode;
     try {
@@ -67,60 +77,97 @@ export async function resolveIdealTree(
     }
     return collectPackages(tree);
   } finally {
+    ahead?.close();
     // Every request settles before the documents are handed on, so none lands in the map after it is cleared.
-    await Promise.allSettled(prefetched);
+    await requests?.settled();
+    if (shared && documents) for (const [key, value] of shared) documents.set(key, value);
     await rm(folder, { recursive: true, force: true });
   }
 }
 
+/** The registry name and range of a spec the user gave (`@vue/cli`, `x@^2`, `alias@npm:x@2`), if it is one. */
+function registrySpec(spec: ScanSpec): { name: string; range: string } | undefined {
+  if (!spec.arboristSpec) return undefined;
+  try {
+    const given = npa(spec.arboristSpec);
+    const parsed = given.type === 'alias' ? (given as npa.AliasResult).subSpec : given;
+    if ((parsed.type === 'range' || parsed.type === 'version' || parsed.type === 'tag') && parsed.name)
+      return { name: parsed.name, range: parsed.fetchSpec ?? 'latest' };
+  } catch {
+    // Arborist reports a spec it cannot read
+  }
+  return undefined;
+}
+
+/** Arborist's document cache (pacote's `packumentCache`), telling when a whole document has been stored. */
+class ObservedDocuments extends Map<string, Packument> {
+  onDocument: (document: Packument) => void = () => {};
+
+  override set(key: string, value: Packument): this {
+    super.set(key, value);
+    // In-flight requests are stored too (as promises): only a finished document is followed.
+    if (value && typeof value === 'object' && typeof (value as { then?: unknown }).then !== 'function')
+      this.onDocument(value);
+    return this;
+  }
+}
+
 /**
- * Arborist requests registry documents level by level, as it discovers each dependency: with a warm npm cache
- * that still revalidates every document, resolution is a chain of round trips. Requesting the expected names'
- * documents at once, through the same cache Arborist reads (pacote keeps in-flight requests there too), turns
- * the chain into one parallel batch. A request that fails is dropped from the map, so Arborist then asks for
- * that document itself and gets its own answer (or its own error).
+ * Requests registry documents ahead of Arborist, through the same cache Arborist reads (pacote finds a request
+ * in flight there and waits for it instead of sending its own). Used for the names the last resolution of the
+ * same specs held and for the dependencies DependencyPrefetch follows. A request that fails is dropped from
+ * the cache, so Arborist then asks for that document itself and gets its own answer (or its own error).
  */
-function prefetch(
-  names: readonly string[],
-  npmOptions: NpmOptions,
-  documents: Map<string, Packument>,
-): Promise<unknown>[] {
-  const pending: Promise<unknown>[] = [];
-  const inFlight = documents as Map<string, Packument | Promise<unknown>>;
-  const options = {
-    ...npmOptions,
-    fullMetadata: true,
-    ignoreScripts: true,
-    retry: briefRetry(npmOptions.retry),
-  };
+class DocumentRequests {
+  private readonly pending: Promise<unknown>[] = [];
   // npm's sockets are the real limit; this one keeps a long list from opening thousands of cache files at once.
-  const limit = pLimit(PREFETCH_AT_ONCE);
-  for (const name of names) {
-    if (!isRegistryPackageName(name)) continue;
+  private readonly limit = pLimit(PREFETCH_AT_ONCE);
+  private readonly options: Record<string, unknown>;
+  private closed = false;
+
+  constructor(
+    private readonly npmOptions: NpmOptions,
+    private readonly cache: Map<string, Packument>,
+  ) {
+    this.options = {
+      ...npmOptions,
+      fullMetadata: true,
+      ignoreScripts: true,
+      retry: briefRetry(npmOptions.retry),
+    };
+  }
+
+  request(name: string): void {
+    if (!isRegistryPackageName(name)) return;
     let url: string;
     try {
-      url = `${String(pickRegistry(name, npmOptions)).replace(/\/+$/, '')}/${npa(name).escapedName}`;
+      url = `${String(pickRegistry(name, this.npmOptions)).replace(/\/+$/, '')}/${npa(name).escapedName}`;
     } catch {
-      continue; // not a registry name any more: Arborist will say what it is
+      return; // not a registry name any more: Arborist will say what it is
     }
     // pacote's own key for a full document (registry.js); if it ever changes, prefetching only stops helping.
     const key = `full:${url}`;
-    const request = limit(() => {
-      // Already asked for (by Arborist while this waited its turn): nothing to add.
-      if (inFlight.has(key)) return undefined;
+    const request = this.limit(() => {
+      // Already asked for (by Arborist while this waited its turn), or resolution is over: nothing to add.
+      if (this.cache.has(key) || this.closed) return undefined;
       // pacote looks the key up before its first await, so the request is stored only once it has started;
       // stored earlier, pacote would find it and wait on itself for ever.
-      const fetching = pacote.packument(name, { ...options, packumentCache: documents }).catch(() => {
+      const fetching = pacote.packument(name, { ...this.options, packumentCache: this.cache }).catch(() => {
         // A waiting reader gets a fresh request of its own, with its own error to report.
-        inFlight.delete(key);
-        return pacote.packument(name, options);
+        this.cache.delete(key);
+        return pacote.packument(name, this.options);
       });
-      inFlight.set(key, fetching);
+      (this.cache as Map<string, Packument | Promise<unknown>>).set(key, fetching);
       return fetching;
     });
-    pending.push(request.catch(() => {}));
+    this.pending.push(request.catch(() => {}));
   }
-  return pending;
+
+  /** No new request starts; resolves once every started one has settled. */
+  async settled(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled(this.pending);
+  }
 }
 
 function collectPackages(tree: ArboristNode): ResolvedTree {

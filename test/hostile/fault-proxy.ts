@@ -20,6 +20,8 @@ export interface FaultProxy {
   url: string;
   /** Requests seen, by path: tests check what was (re)tried. */
   seen: string[];
+  /** The same requests with the time each arrived (performance.now()): tests check what was asked at once. */
+  arrivals: Array<{ path: string; at: number }>;
   stop(): Promise<void>;
 }
 
@@ -31,9 +33,11 @@ export async function startFaultProxy(target: string, faults: Fault[]): Promise<
   const upstream = new URL(target);
   const used = new Map<Fault, number>();
   const seen: string[] = [];
+  const arrivals: FaultProxy['arrivals'] = [];
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
     seen.push(path);
+    arrivals.push({ path, at: performance.now() });
     const fault = faults.find(
       (candidate) =>
         candidate.path.test(path) &&
@@ -55,6 +59,7 @@ export async function startFaultProxy(target: string, faults: Fault[]): Promise<
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     seen,
+    arrivals,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
