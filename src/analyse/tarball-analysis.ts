@@ -18,6 +18,13 @@ export interface TarballTask {
   limits: ReadLimits;
 }
 
+/** A holder's tarball, handed over: the holder keeps an empty one, so only the unpacking holds the bytes. */
+function take(holder: { tarball: Uint8Array }): Uint8Array {
+  const { tarball } = holder;
+  holder.tarball = new Uint8Array(0);
+  return tarball;
+}
+
 export type TarballOutcome =
   | {
       ok: true;
@@ -27,14 +34,19 @@ export type TarballOutcome =
     }
   | { ok: false; code: string; reason: string };
 
-/** Unpacks a package's tarball (and the previous release's) in memory and runs the code checks on them. */
+/**
+ * Unpacks a package's tarball (and the previous release's) in memory and runs the code checks on them.
+ * The task's compressed tarballs are let go of (emptied) once unpacked: on a worker thread the task is a
+ * private copy that would otherwise stay alive, tarballs and all, until the analysis ends (60 MB for next).
+ */
 export async function analyseTarball(task: TarballTask, checks: readonly Check[]): Promise<TarballOutcome> {
-  const outcome = await unpackDownloaded(task.tarball, task.limits);
+  const outcome = await unpackDownloaded(take(task), task.limits);
   if (!outcome.ok) return outcome;
   let previous: { version: string; contents: PackageContents } | undefined;
   let previousFailure: { code: string; reason: string } | undefined;
   if (task.previous) {
-    const unpacked = await unpackDownloaded(task.previous.tarball, task.limits);
+    // Files the two releases share are held once: the previous release takes this one's bytes for them.
+    const unpacked = await unpackDownloaded(take(task.previous), task.limits, outcome.contents);
     if (unpacked.ok) previous = { version: task.previous.version, contents: unpacked.contents };
     else
       previousFailure = {

@@ -28,6 +28,35 @@ describe('unpackTarball', () => {
     expect(contents.skipped).toEqual([]);
   });
 
+  it('holds a file the release beside it ships unchanged once, and a changed or moved one as its own bytes', async () => {
+    const next = await unpackTarball(
+      makeTarball([
+        { path: 'package/package.json', body: '{"name":"a","version":"1.0.1"}' },
+        { path: 'package/lib/shared.js', body: 'module.exports = 1' },
+        { path: 'package/lib/moved.js', body: 'same bytes, other path' },
+        { path: 'package/lib/index.js', body: 'require("./shared"); fetch("https://new.example")' },
+      ]),
+      limits,
+    );
+    const previous = await unpackTarball(
+      makeTarball([
+        { path: 'package/package.json', body: '{"name":"a","version":"1.0.0"}' },
+        { path: 'package/lib/shared.js', body: 'module.exports = 1' },
+        { path: 'package/lib/was-moved.js', body: 'same bytes, other path' },
+        { path: 'package/lib/index.js', body: 'require("./shared")' },
+      ]),
+      limits,
+      next,
+    );
+    expect(previous.files.get('lib/shared.js')?.bytes).toBe(next.files.get('lib/shared.js')?.bytes);
+    expect(previous.files.get('lib/index.js')?.bytes).not.toBe(next.files.get('lib/index.js')?.bytes);
+    expect(previous.files.get('lib/was-moved.js')?.bytes).not.toBe(next.files.get('lib/moved.js')?.bytes);
+    // What each release reads is its own text, shared or not.
+    expect(text(previous.files.get('lib/index.js')?.bytes)).toBe('require("./shared")');
+    expect(text(previous.files.get('package.json')?.bytes)).toContain('1.0.0');
+    expect(text(previous.files.get('lib/shared.js')?.bytes)).toBe('module.exports = 1');
+  });
+
   it('accepts an uncompressed tar and any top folder name', async () => {
     const contents = await unpackTarball(
       makeTarball([{ path: 'node-x/index.js', body: 'x' }], { gzip: false }),
