@@ -4,6 +4,7 @@ import { checkAgainstPrevious } from '../diff/compare.js';
 import { addedDependencies } from '../diff/delta.js';
 import { type ReleaseView, readRelease } from '../diff/release.js';
 import { manifestCapabilities } from '../facts/capabilities.js';
+import type { FactOptions } from '../facts/model.js';
 import { codeCapabilities } from '../facts/package-facts.js';
 import { offeredTools, testOnlyFiles } from '../facts/reachability.js';
 import {
@@ -46,18 +47,21 @@ export function analyseCode(
   contents: PackageContents,
   checks: readonly Check[],
   previousRelease?: { version: string; contents: PackageContents },
+  options: FactOptions = {},
 ): CodeOutcome {
-  const read = readRelease(version, contents);
+  const read = readRelease(version, contents, undefined, options);
   if (!read.ok) return { ok: false, code: 'EMANIFEST', reason: read.reason };
   const { release } = read;
   const codeChecks = checks.filter((check) => check.scope === 'code');
   const failures: string[] = [];
   let previous: ReleaseView | undefined;
   if (previousRelease) {
-    const readPrevious = readRelease(previousRelease.version, previousRelease.contents, {
-      contents,
-      code: release.code,
-    });
+    const readPrevious = readRelease(
+      previousRelease.version,
+      previousRelease.contents,
+      { contents, code: release.code },
+      options,
+    );
     if (readPrevious.ok) previous = readPrevious.release;
     // Without the previous release the diff cannot run: say so rather than pass the package as compared.
     else

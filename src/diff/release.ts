@@ -1,4 +1,5 @@
 import { type PackageManifest, parseManifest } from '../facts/manifest.js';
+import type { FactOptions } from '../facts/model.js';
 import { type CodeFacts, codeFacts, type FactsReuse } from '../facts/package-facts.js';
 import type { PackageContents } from '../model.js';
 
@@ -25,6 +26,7 @@ export function readRelease(
   version: string,
   contents: PackageContents,
   reuse?: FactsReuse,
+  options: FactOptions = {},
 ): { ok: true; release: ReleaseView; manifestText: string | null } | { ok: false; reason: string } {
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const readText = (path: string) => {
@@ -35,7 +37,13 @@ export function readRelease(
   if (!parsed.manifest) return { ok: false, reason: parsed.error ?? 'package.json is unreadable' };
   return {
     ok: true,
-    release: { version, manifest: parsed.manifest, contents, code: codeFacts(contents, reuse), readText },
+    release: {
+      version,
+      manifest: parsed.manifest,
+      contents,
+      code: codeFacts(contents, reuse, options),
+      readText,
+    },
     manifestText: parsed.text,
   };
 }

@@ -1,4 +1,5 @@
 import { type ConstantLookup, type Folded, fold, foldNamedCall } from './fold.js';
+import { keptForCallee } from './kept-calls.js';
 import { LineIndex } from './line-index.js';
 import type {
   AccessFact,
@@ -92,6 +93,8 @@ export class FactExtractor implements ConstantLookup {
     private readonly program: EsNode,
     private readonly moduleConstant?: (specifier: string) => Folded | undefined,
     lines?: LineIndex,
+    /** Keep a fact for every call, read or not (see kept-calls.ts): tests compare the checks both ways. */
+    private readonly everyCall = false,
   ) {
     this.lines = lines ?? new LineIndex(text);
     this.tree = new Tree(program);
@@ -268,8 +271,24 @@ export class FactExtractor implements ConstantLookup {
               ...this.at(node),
             });
           }
-          let args = (node.arguments as EsNode[]).slice(0, 8).map((arg) => this.describe(arg, 0));
           let name = ref !== undefined ? canonicalCallee(ref) : this.writtenCallee(callee);
+          const written = this.excerpt(callee, 80);
+          const hidden =
+            isComputedAccess(callee) ||
+            (callee.type === 'Identifier' && !!this.bindingAt(callee.name as string, callee)?.hidden);
+          const given = (node.arguments as EsNode[]).slice(0, 8);
+          const kept =
+            this.everyCall ||
+            keptForCallee({ resolved: ref !== undefined, name, written, hidden }) ||
+            given.some(
+              (arg) => this.originsOf(arg.type === 'SpreadElement' ? (arg.argument as EsNode) : arg).size > 0,
+            );
+          if (!kept) {
+            const declared = this.toolFromCall(node, name);
+            if (declared && tools.length < MAX_TOOLS) tools.push(declared);
+            break;
+          }
+          let args = given.map((arg) => this.describe(arg, 0));
           // `eval.call(null, code)`, `exec.apply(cp, [cmd])`, `Reflect.apply(eval, null, [code])`: the call underneath.
           if (ref !== undefined && /\.(?:call|apply)$/.test(name) && name !== 'Reflect.apply') {
             const isApply = name.endsWith('.apply');
@@ -284,11 +303,9 @@ export class FactExtractor implements ConstantLookup {
           }
           calls.push({
             callee: name,
-            written: this.excerpt(callee, 80),
+            written,
             isNew: node.type === 'NewExpression',
-            hidden:
-              isComputedAccess(callee) ||
-              (callee.type === 'Identifier' && !!this.bindingAt(callee.name as string, callee)?.hidden),
+            hidden,
             args,
             inNetworkCallback: inNetworkCallback(node),
             ...this.at(node),

@@ -2,7 +2,7 @@ import { detachStrings } from './detach.js';
 import { countEscapes, FactExtractor, fileSignals } from './extract.js';
 import type { Folded } from './fold.js';
 import { LineIndex } from './line-index.js';
-import type { JsFileFacts } from './model.js';
+import type { FactOptions, JsFileFacts } from './model.js';
 import { parseJavaScript } from './parse.js';
 import { tokenFacts } from './token-fallback.js';
 
@@ -14,12 +14,19 @@ function parseRequestFor(path: string) {
 }
 
 /** Parses one file once and extracts its facts; a file no parser accepts is read token by token instead. */
-export function jsFileFacts(path: string, text: string, modules?: ModuleConstants): JsFileFacts {
+export function jsFileFacts(
+  path: string,
+  text: string,
+  modules?: ModuleConstants,
+  options: FactOptions = {},
+): JsFileFacts {
   const lines = new LineIndex(text);
   const parsed = parseJavaScript(text, parseRequestFor(path));
   if (parsed.mode !== 'failed') {
     try {
-      const extracted = new FactExtractor(text, parsed.program, modules, lines).extract(path);
+      const extracted = new FactExtractor(text, parsed.program, modules, lines, options.everyCall).extract(
+        path,
+      );
       const { hexIdentifiers, stringArray, escapedChars, ...facts } = extracted;
       return detachStrings({
         ...facts,

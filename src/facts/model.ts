@@ -114,6 +114,11 @@ export interface FileSignals {
 
 export type ParseMode = 'parsed' | 'recovered' | 'tokens';
 
+export interface FactOptions {
+  /** A fact for every call, including those no check reads (kept-calls.ts): for tests comparing both. */
+  everyCall?: boolean;
+}
+
 export interface JsFileFacts {
   path: string;
   size: number;

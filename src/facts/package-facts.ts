@@ -3,7 +3,7 @@ import type { Capability, DeclaredTool, PackageContents } from '../model.js';
 import { binaryKind, imageTrailer } from './binary.js';
 import type { Folded } from './fold.js';
 import { exportsConstant, jsFileFacts, type ModuleConstants } from './js-facts.js';
-import type { CallFact, JsFileFacts, OtherFileFacts } from './model.js';
+import type { CallFact, FactOptions, JsFileFacts, OtherFileFacts } from './model.js';
 import { isDecoder, isDns, isDynamicCode, isExec, isFileRead, isFileWrite, isNetwork } from './names.js';
 
 export interface CodeFacts {
@@ -62,7 +62,11 @@ export function isJavaScript(path: string, bytes: Uint8Array): boolean {
 }
 
 /** Reads every file of a package once: JavaScript into facts, everything else checked for binaries and hidden payloads. */
-export function codeFacts(contents: PackageContents, reuse?: FactsReuse): CodeFacts {
+export function codeFacts(
+  contents: PackageContents,
+  reuse?: FactsReuse,
+  options: FactOptions = {},
+): CodeFacts {
   const js: JsFileFacts[] = [];
   const others: OtherFileFacts[] = [];
   const failures: CodeFacts['failures'] = [];
@@ -83,7 +87,7 @@ export function codeFacts(contents: PackageContents, reuse?: FactsReuse): CodeFa
       }
       try {
         const probes: FileProbe[] = [];
-        js.push(jsFileFacts(file.path, decoder.decode(file.bytes), modulesFor(file.path, probes)));
+        js.push(jsFileFacts(file.path, decoder.decode(file.bytes), modulesFor(file.path, probes), options));
         inputs.set(file.path, probes);
       } catch (error) {
         failures.push({ path: file.path, reason: (error as Error).message });
