@@ -46,7 +46,10 @@ export function hasNetwork(ctx: CheckContext): boolean {
   return ctx.code.js.some((file) => networkCallsIn(file).length > 0);
 }
 
-/** Every origin flowing into a call's arguments, nested properties included. */
+/**
+ * Every origin flowing into a call's arguments, nested properties included. Only calls kept for their callee
+ * (facts/kept-calls.ts) are sure to carry nested origins: filter on the callee before reading them.
+ */
 export function argOrigins(call: CallFact): Set<Origin> {
   const origins = new Set<Origin>();
   const visit = (value: ValueFact) => {

@@ -11,6 +11,9 @@
  * - by the data flowing into it: a call whose arguments carry anything from the environment, a file, the
  *   network, the host or a decoder (`send(JSON.stringify(process.env))`, `h(readFileSync(key))`) is what
  *   "the package gathers credentials" and every source-to-sink check reads.
+ *   That test is each argument's own origins (what `ValueFact.origins` holds at the top); the deeper origins
+ *   `argOrigins` also collects (a function stored in an object argument, an argument past 3,000 nodes) keep
+ *   no call, and today only calls kept for their callee are read that deep.
  * A call reached through a computed name (`obj[k](...)`) is always kept: hiding the name is the signal.
  * What is dropped is a call to an unresolved name with a neutral name and no data from a source.
  */
