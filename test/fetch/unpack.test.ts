@@ -29,22 +29,20 @@ describe('unpackTarball', () => {
   });
 
   it('holds a file the release beside it ships unchanged once, and a changed or moved one as its own bytes', async () => {
-    const next = await unpackTarball(
+    // Two releases of one package: a file kept as is, one moved, one changed, and package.json.
+    const release = (version: string, movedTo: string, index: string) =>
       makeTarball([
-        { path: 'package/package.json', body: '{"name":"a","version":"1.0.1"}' },
+        { path: 'package/package.json', body: `{"name":"a","version":"${version}"}` },
         { path: 'package/lib/shared.js', body: 'module.exports = 1' },
-        { path: 'package/lib/moved.js', body: 'same bytes, other path' },
-        { path: 'package/lib/index.js', body: 'require("./shared"); fetch("https://new.example")' },
-      ]),
+        { path: `package/lib/${movedTo}`, body: 'same bytes, other path' },
+        { path: 'package/lib/index.js', body: index },
+      ]);
+    const next = await unpackTarball(
+      release('1.0.1', 'moved.js', 'require("./shared"); fetch("https://new.example")'),
       limits,
     );
     const previous = await unpackTarball(
-      makeTarball([
-        { path: 'package/package.json', body: '{"name":"a","version":"1.0.0"}' },
-        { path: 'package/lib/shared.js', body: 'module.exports = 1' },
-        { path: 'package/lib/was-moved.js', body: 'same bytes, other path' },
-        { path: 'package/lib/index.js', body: 'require("./shared")' },
-      ]),
+      release('1.0.0', 'was-moved.js', 'require("./shared")'),
       limits,
       next,
     );
