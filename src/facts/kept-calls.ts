@@ -1,6 +1,6 @@
 /**
  * Which calls a file's facts keep. Every call used to become a CallFact with its arguments described
- * (`<expr>.push`, `Error`, a minified `e(t)`): 548k of them for next@15, 370 MB of heap, most of it read by
+ * (`<expr>.push`, `Error`, a minified `e(t)`): 548k of them for next@15.5.29, 354 MB of heap, most of it read by
  * nobody. The checks read calls in three ways, and a call is kept when any of them can see it:
  * - by a callee that resolves to a module or a global (`fs.readFileSync`, `https.request().end`, `eval`,
  *   `child_process.<computed>`), or that a name predicate of names.ts accepts as written (`ws(url)`): every

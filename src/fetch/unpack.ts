@@ -44,7 +44,7 @@ export async function unpackDownloaded(
  *
  * `beside`: contents already in memory (the next release, for the version diff). A file with the same path
  * and the same bytes there is given that copy's bytes, so two adjacent releases hold their shared files once
- * (most files of a patch release: 137 MB of next's 141 MB).
+ * (most files of a patch release: 131 MB of next@15.5.28's 141 MB are in 15.5.29 unchanged).
  */
 export async function unpackTarball(
   tarball: Uint8Array,
