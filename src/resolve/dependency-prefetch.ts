@@ -100,11 +100,20 @@ export function dependencyRanges(manifest: Record<string, unknown>): Array<[stri
 
 /** `^1.2.0` → itself; `npm:other@^2` → the aliased name and range; git, file and URL specs → nothing to fetch. */
 function registryTarget(name: string, range: string): [string, string] | undefined {
+  const target = registryWanted(() => npa.resolve(name, range));
+  return target ? [target.name, target.range] : undefined;
+}
+
+/**
+ * The registry name and range a spec asks for (`@vue/cli`, `x@^2`, `alias@npm:x@2`), or nothing for git, file and
+ * URL specs and for what npm-package-arg cannot read (Arborist reports those itself).
+ */
+export function registryWanted(parse: () => npa.Result): { name: string; range: string } | undefined {
   try {
-    const parsed = npa.resolve(name, range);
+    const parsed = parse();
     const spec = parsed.type === 'alias' ? (parsed as npa.AliasResult).subSpec : parsed;
     if ((spec.type === 'range' || spec.type === 'version' || spec.type === 'tag') && spec.name)
-      return [spec.name, spec.fetchSpec ?? range];
+      return { name: spec.name, range: spec.fetchSpec ?? 'latest' };
   } catch {
     // not a spec npm would read either
   }

@@ -13,7 +13,7 @@ import type { NpmOptions } from '../npm-config.js';
 import { isRegistryPackageName } from '../registry/packument.js';
 import type { ScanSpec } from '../targets/spec.js';
 import { dependencyPaths, type GraphNode } from './dependency-paths.js';
-import { DependencyPrefetch } from './dependency-prefetch.js';
+import { DependencyPrefetch, registryWanted } from './dependency-prefetch.js';
 
 const PREFETCH_AT_ONCE = 48;
 
@@ -52,7 +52,8 @@ export async function resolveIdealTree(
   if (shared && ahead) shared.onDocument = (document) => ahead.documentArrived(document);
   for (const name of expectedNames) requests?.request(name);
   for (const spec of specs) {
-    const wanted = registrySpec(spec);
+    const given = spec.arboristSpec;
+    const wanted = given ? registryWanted(() => npa(given)) : undefined;
     if (wanted) ahead?.want(wanted.name, wanted.range);
   }
   try {
@@ -83,20 +84,6 @@ export async function resolveIdealTree(
     if (shared && documents) for (const [key, value] of shared) documents.set(key, value);
     await rm(folder, { recursive: true, force: true });
   }
-}
-
-/** The registry name and range of a spec the user gave (`@vue/cli`, `x@^2`, `alias@npm:x@2`), if it is one. */
-function registrySpec(spec: ScanSpec): { name: string; range: string } | undefined {
-  if (!spec.arboristSpec) return undefined;
-  try {
-    const given = npa(spec.arboristSpec);
-    const parsed = given.type === 'alias' ? (given as npa.AliasResult).subSpec : given;
-    if ((parsed.type === 'range' || parsed.type === 'version' || parsed.type === 'tag') && parsed.name)
-      return { name: parsed.name, range: parsed.fetchSpec ?? 'latest' };
-  } catch {
-    // Arborist reports a spec it cannot read
-  }
-  return undefined;
 }
 
 /** Arborist's document cache (pacote's `packumentCache`), telling when a whole document has been stored. */
