@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EntryStore, isRecord, sha256 } from '../cache/entry-store.js';
-import type { PackumentIndex, ReleaseRecord } from './packument.js';
+import type { DocumentValidators, PackumentIndex, ReleaseRecord } from './packument.js';
 
 const FORMAT = 'packuments-v1';
 /** Reduced documents are small (a few KB to a few hundred for packages with thousands of versions). */
@@ -10,24 +10,28 @@ interface StoredIndex extends Omit<PackumentIndex, 'releases'> {
   releases: ReleaseRecord[];
   /** When it was read from the registry (ms since the epoch). */
   storedAt: number;
-  /** The integrity (SHA-512) of the registry document it was reduced from. */
+  /** A digest of the registry document it was reduced from (`sha256-…`). */
   digest?: string;
+  /** The registry's validators for that document, sent back on the next run so an unchanged one is a 304. */
+  validators?: DocumentValidators;
 }
 
-/** A stored index, with when it was read from the registry and the integrity of the document it came from. */
+/** A stored index, with when it was read from the registry and what identifies the document it came from. */
 export interface StoredPackumentIndex {
   index: PackumentIndex;
   storedAt: number;
   digest?: string;
+  validators?: DocumentValidators;
 }
 
 /** Older than this, a stored document is not used even offline-first: deprecations and takeovers move on. */
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * Registry documents reduced to what the scan reads (PackumentIndex), on disk. Written after every fetch; read
- * only with --prefer-offline, which asks for cached registry data without revalidation: a 1,500-package audit
- * then reads 1,500 small entries instead of re-reading and parsing hundreds of megabytes of full documents.
+ * Registry documents reduced to what the scan reads (PackumentIndex), on disk. Written after every fetch. Online,
+ * an entry is what the registry is asked to confirm (its validators, else its digest against the new bytes);
+ * with --prefer-offline it is used without asking: a 1,500-package audit then reads 1,500 small entries instead
+ * of re-reading and parsing hundreds of megabytes of full documents.
  * Keyed by the analyser fingerprint (the reduction is code too), the registry URL and the name.
  */
 export class PackumentIndexCache {
@@ -46,20 +50,27 @@ export class PackumentIndexCache {
   async get(registry: string, name: string): Promise<StoredPackumentIndex | undefined> {
     const stored = await this.#store.get(this.#key(registry, name));
     if (!stored || stored.name !== name || !(Date.now() - stored.storedAt < MAX_AGE_MS)) return undefined;
-    const { storedAt, digest, ...index } = stored;
+    const { storedAt, digest, validators, ...index } = stored;
     return {
       index: { ...index, releases: new Map(stored.releases.map((release) => [release.version, release])) },
       storedAt,
       ...(digest ? { digest } : {}),
+      ...(validators ? { validators } : {}),
     };
   }
 
-  async put(registry: string, index: PackumentIndex, digest?: string): Promise<void> {
+  async put(
+    registry: string,
+    index: PackumentIndex,
+    digest?: string,
+    validators?: DocumentValidators,
+  ): Promise<void> {
     await this.#store.put(this.#key(registry, index.name), {
       ...index,
       releases: [...index.releases.values()],
       storedAt: Date.now(),
       ...(digest ? { digest } : {}),
+      ...(validators ? { validators } : {}),
     });
   }
 
@@ -78,6 +89,7 @@ function isStoredIndex(value: unknown): value is StoredIndex {
     typeof value.name === 'string' &&
     typeof value.storedAt === 'number' &&
     (value.digest === undefined || typeof value.digest === 'string') &&
+    (value.validators === undefined || isValidators(value.validators)) &&
     typeof value.timesTrusted === 'boolean' &&
     Array.isArray(value.unpublished) &&
     (value.whole === undefined || Array.isArray(value.whole)) &&
@@ -91,5 +103,13 @@ function isStoredIndex(value: unknown): value is StoredIndex {
         typeof release.provenance === 'boolean' &&
         isRecord(release.manifest),
     )
+  );
+}
+
+function isValidators(value: unknown): value is DocumentValidators {
+  return (
+    isRecord(value) &&
+    (value.etag === undefined || typeof value.etag === 'string') &&
+    (value.lastModified === undefined || typeof value.lastModified === 'string')
   );
 }

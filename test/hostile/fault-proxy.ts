@@ -14,6 +14,8 @@ export interface Fault {
   rewrite?: (body: Record<string, unknown>) => Record<string, unknown>;
   /** Headers added to the response (a server that imitates a client-side cache's own headers). */
   headers?: Record<string, string>;
+  /** Response headers removed (a mirror that sends no validators); lower case. */
+  dropHeaders?: string[];
 }
 
 export interface FaultProxy {
@@ -22,6 +24,8 @@ export interface FaultProxy {
   seen: string[];
   /** The same requests with the time each arrived (performance.now()): tests check what was asked at once. */
   arrivals: Array<{ path: string; at: number }>;
+  /** The status each request was answered with, in the order the answers left. */
+  answers: Array<{ path: string; status: number }>;
   stop(): Promise<void>;
 }
 
@@ -34,10 +38,12 @@ export async function startFaultProxy(target: string, faults: Fault[]): Promise<
   const used = new Map<Fault, number>();
   const seen: string[] = [];
   const arrivals: FaultProxy['arrivals'] = [];
+  const answers: FaultProxy['answers'] = [];
   const server: Server = createServer((req, res) => {
     const path = req.url ?? '/';
     seen.push(path);
     arrivals.push({ path, at: performance.now() });
+    res.on('finish', () => answers.push({ path, status: res.statusCode }));
     const fault = faults.find(
       (candidate) =>
         candidate.path.test(path) &&
@@ -60,6 +66,7 @@ export async function startFaultProxy(target: string, faults: Fault[]): Promise<
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     seen,
     arrivals,
+    answers,
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -84,16 +91,20 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: URL, fault
         response.on('end', () => {
           const body = JSON.stringify(fault.rewrite?.(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
           const { 'content-length': _length, etag: _etag, ...rest } = response.headers;
-          res.writeHead(response.statusCode ?? 200, {
+          const passed: Record<string, string | string[] | number | undefined> = {
             ...rest,
             ...fault.headers,
             'content-length': Buffer.byteLength(body),
-          });
+          };
+          for (const name of fault.dropHeaders ?? []) delete passed[name];
+          res.writeHead(response.statusCode ?? 200, passed);
           res.end(body);
         });
         return;
       }
-      res.writeHead(response.statusCode ?? 502, { ...response.headers, ...fault?.headers });
+      const passed = { ...response.headers, ...fault?.headers };
+      for (const name of fault?.dropHeaders ?? []) delete passed[name];
+      res.writeHead(response.statusCode ?? 502, passed);
       if (fault?.dropAfterBytes === undefined) {
         response.pipe(res);
         return;

@@ -284,8 +284,8 @@ describe('the analysis cache', () => {
       );
       if (!stored) throw new Error('no stored document for tiny-units');
       const entry = decodeAny(readFileSync(stored, 'utf8'), isStoredEntry);
-      // The integrity of the bytes it was reduced from, as npm's cache computed it.
-      expect(entry?.digest).toMatch(/^sha512-/);
+      // A digest of the bytes it was reduced from.
+      expect(entry?.digest).toMatch(/^sha256-/);
       // A mark only the stored reduction carries: seen only when the document is not parsed again.
       for (const release of entry?.releases ?? []) release.deprecated = 'mark of the stored reduction';
       writeFileSync(stored, encodeAny(entry));

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Packument } from 'pacote';
 import { describe, expect, inject, it } from 'vitest';
 import type { NpmOptions } from '../../src/npm-config.js';
+import { PackumentIndexCache } from '../../src/registry/index-cache.js';
 import { PackumentStore } from '../../src/registry/packument.js';
+import { type Fault, type FaultProxy, startFaultProxy } from '../hostile/fault-proxy.js';
 import { isolatedHome } from './cli.js';
 
 const registry = inject('registryUrl');
@@ -19,5 +22,67 @@ describe('PackumentStore', () => {
     const outcome = await store.get('postmark-mcp-bcc-backdoor');
     expect(outcome.ok && outcome.index.releases.has('1.0.16')).toBe(true);
     expect([...documents.keys()]).toEqual(['full:elsewhere/handed-over']);
+  });
+});
+
+describe('PackumentStore online, with stored reductions', () => {
+  const NAME = 'postmark-mcp-bcc-backdoor';
+  /** One run's store (a scan), reading and writing the reductions in `dir`, through a proxy. */
+  function storeFor(proxyUrl: string, dir: string, cacheFolder: string) {
+    const npmOptions: NpmOptions = { registry: proxyUrl, cache: cacheFolder };
+    return new PackumentStore(npmOptions, {
+      indexes: new PackumentIndexCache(dir, 'fingerprint'),
+    });
+  }
+  const documentAnswers = (proxy: FaultProxy) =>
+    proxy.answers.filter((answer) => answer.path === `/${NAME}`).map((answer) => answer.status);
+
+  it('asks the registry to confirm the stored copy: an unchanged document is a 304, and npm’s cache is left alone', async () => {
+    const home = isolatedHome();
+    const npmCache = join(home.cache, '_cacache');
+    const dir = join(home.home, 'analyses');
+    const proxy = await startFaultProxy(registry, []);
+    try {
+      const first = await storeFor(proxy.url, dir, npmCache).get(NAME);
+      const second = await storeFor(proxy.url, dir, npmCache).get(NAME);
+      expect(documentAnswers(proxy)).toEqual([200, 304]);
+      expect(second).toEqual(first);
+      expect(second.ok && second.index.releases.get('1.0.16')?.integrity).toMatch(/^sha512-/);
+      // The full document is this scan's to reduce, not npm's to keep: nothing was written under its cache.
+      expect(existsSync(npmCache)).toBe(false);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('from a registry without validators, re-reads a document only when its bytes changed', async () => {
+    const home = isolatedHome();
+    const npmCache = join(home.cache, '_cacache');
+    const dir = join(home.home, 'analyses');
+    const noValidators: Fault = { path: /./, dropHeaders: ['etag', 'last-modified'] };
+    const faults: Fault[] = [noValidators];
+    const proxy = await startFaultProxy(registry, faults);
+    try {
+      await storeFor(proxy.url, dir, npmCache).get(NAME);
+      // A mark only the stored reduction carries, seen only if the document is not reduced again.
+      const stored = new PackumentIndexCache(dir, 'fingerprint');
+      const entry = await stored.get(proxy.url, NAME);
+      if (!entry) throw new Error('nothing stored');
+      for (const release of entry.index.releases.values())
+        release.deprecated = 'mark of the stored reduction';
+      await stored.put(proxy.url, entry.index, entry.digest, entry.validators);
+      const same = await storeFor(proxy.url, dir, npmCache).get(NAME);
+      expect(same.ok && same.index.releases.get('1.0.16')?.deprecated).toBe('mark of the stored reduction');
+      faults.unshift({
+        path: /./,
+        dropHeaders: ['etag', 'last-modified'],
+        rewrite: (doc) => ({ ...doc, description: 'new bytes' }),
+      });
+      const changed = await storeFor(proxy.url, dir, npmCache).get(NAME);
+      expect(changed.ok && changed.index.releases.get('1.0.16')?.deprecated).toBeUndefined();
+      expect(documentAnswers(proxy)).toEqual([200, 200, 200]);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
