@@ -1,8 +1,8 @@
-import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { PackumentIndexCache } from '../registry/index-cache.js';
 import { AnalysisCache, DEFAULT_CACHE_MAX_BYTES } from './analysis-cache.js';
 import { analyserFingerprint } from './fingerprint.js';
+import { unsafeFolder } from './private-folder.js';
 import { SuspectCache } from './suspect-cache.js';
 import { TreeNamesCache } from './tree-names.js';
 
@@ -54,26 +54,6 @@ export function openCaches(options: {
     suspects: new SuspectCache(dir, fingerprint),
     treeNames: new TreeNamesCache(dir),
   };
-}
-
-/**
- * A well-formed entry is believed (its checksum catches damage, not forgery), so whoever can write the folder
- * decides what a scan concludes: it must be the user's own and writable by nobody else.
- */
-function unsafeFolder(dir: string): string | undefined {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const info = statSync(dir);
-    if (!info.isDirectory()) return 'it is not a folder';
-    if (typeof process.getuid === 'function' && info.uid !== process.getuid())
-      return 'it belongs to another user';
-    // Group-writable is common (a private group per user); writable by everyone is not.
-    if ((info.mode & 0o002) !== 0)
-      return 'every user can write to it (chmod o-w it, or choose another --cache-dir)';
-    return undefined;
-  } catch (error) {
-    return `it cannot be created (${(error as Error).message})`;
-  }
 }
 
 /** A command's caches: openCaches for its folder and environment, with any warning written to its stderr. */
