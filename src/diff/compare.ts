@@ -4,13 +4,13 @@ import { testOnlyFiles } from '../facts/reachability.js';
 import type { Finding } from '../model.js';
 import type { RegistryFacts } from '../registry/releases.js';
 import { severityRank } from '../severity.js';
-import { markNewFindings } from './new-findings.js';
+import { checksToCompare, markNewFindings } from './new-findings.js';
 import { publisherDelta } from './publisher.js';
 import type { DependencyRecord, ReleaseView } from './release.js';
 
 /**
- * Runs the checks on a release (whose context carries the previous release, for version-diff) and the code
- * checks on the previous release, then marks the findings that are new. Test-only files are capped first, on
+ * Runs the checks on a release (whose context carries the previous release, for version-diff) and, on the
+ * previous release, the code checks that found something in this one, then marks the findings that are new. Test-only files are capped first, on
  * both sides, so the comparison is like for like.
  */
 export function checkAgainstPrevious(
@@ -21,6 +21,8 @@ export function checkAgainstPrevious(
   const findings = runChecks(ctx, checks, failures);
   capTestFindings(findings, testOnlyFiles(ctx.code));
   const previous = ctx.previous;
+  // Only the checks that found something can have findings to mark as new (most packages: none to run).
+  const compared = checksToCompare(findings);
   const previousFindings = runChecks(
     {
       name: ctx.name,
@@ -33,7 +35,7 @@ export function checkAgainstPrevious(
       readText: previous.readText,
     },
     // Registry checks judge the name and the registry document, which two versions of a package share.
-    checks.filter((check) => check.scope === 'code'),
+    checks.filter((check) => check.scope === 'code' && compared.has(check.id)),
     [],
   );
   capTestFindings(previousFindings, testOnlyFiles(previous.code));

@@ -3,6 +3,15 @@ import type { Finding } from '../model.js';
 
 /** Checks that judge the name or the registry, not the code: their findings are not "new code". */
 const NOT_CODE = new Set(['typosquat', 'registry-metadata', 'manifest-confusion', 'version-diff']);
+
+/**
+ * The checks whose findings on the previous release can change what markNewFindings says of `findings`: those
+ * that found something in the new release. Only findings of the same check can match one (the key starts
+ * with the check's id), so the other checks need not run on the previous release at all.
+ */
+export function checksToCompare(findings: readonly Finding[]): Set<string> {
+  return new Set(findings.map((finding) => finding.checkId).filter((id) => !NOT_CODE.has(id)));
+}
 /** How far below a finding's position the added line may sit (a finding points at the start of its statement). */
 const STATEMENT_SPAN = 30;
 

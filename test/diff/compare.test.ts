@@ -91,4 +91,30 @@ describe('compareReleases', () => {
     expect(findings).toEqual([]);
     expect(failures).toEqual([]);
   });
+
+  it('runs on the previous release only the checks that found something in the new one, with the same result', () => {
+    const ranOn = new Map<string, Set<string>>();
+    const watched = CHECKS.map((check) => ({
+      ...check,
+      runToFindings(ctx: Parameters<typeof check.runToFindings>[0]) {
+        const ids = ranOn.get(ctx.version) ?? new Set<string>();
+        ids.add(check.id);
+        ranOn.set(ctx.version, ids);
+        return check.runToFindings(ctx);
+      },
+    }));
+    const input = {
+      name: 'mail-mcp',
+      previous: mailer('1.0.15', ''),
+      next: mailer('1.0.16', "    Bcc: 'phan@giftshop.club',\n"),
+    };
+    const watchedResult = compareReleases({ ...input, checks: watched });
+    expect(watchedResult).toEqual(compareReleases({ ...input, checks: CHECKS }));
+    const codeChecks = CHECKS.filter((check) => check.scope === 'code').map((check) => check.id);
+    expect([...(ranOn.get('1.0.16') ?? [])].sort()).toEqual([...codeChecks].sort());
+    // The new release's findings came from hardcoded-recipient (and perhaps others); nothing else ran on 1.0.15.
+    const ranOnPrevious = [...(ranOn.get('1.0.15') ?? [])];
+    expect(ranOnPrevious).toContain('hardcoded-recipient');
+    expect(ranOnPrevious.length).toBeLessThan(codeChecks.length / 2);
+  });
 });

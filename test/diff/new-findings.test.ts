@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markNewFindings } from '../../src/diff/new-findings.js';
+import { checksToCompare, markNewFindings } from '../../src/diff/new-findings.js';
 import type { Finding } from '../../src/model.js';
 
 const side = (version: string, files: Record<string, string>) => ({
@@ -48,5 +48,26 @@ describe('markNewFindings', () => {
       files,
     );
     expect(added).toEqual([]);
+  });
+
+  it('reads only the previous findings of the checks checksToCompare names', () => {
+    const files = side('1.0.1', { 'dist/bundle.js': 'x\nreadFileSync(k)\nexec(c)\n' });
+    const read = finding(2, 'readFileSync(k)');
+    const exec: Finding = { ...finding(3, 'exec(c)'), checkId: 'shell-exec', title: 'Runs shell commands' };
+    const typosquat: Finding = { ...finding(1), checkId: 'typosquat' };
+    // The previous release had the same read, a shell call under another check's id, and a typosquat finding.
+    const previous = [read, { ...exec, checkId: 'dynamic-code' }, typosquat];
+    const fresh = () => [{ ...read }, { ...exec }, { ...typosquat }];
+    const compared = checksToCompare(fresh());
+    expect([...compared].sort()).toEqual(['sensitive-files', 'shell-exec']);
+    const withAll = markNewFindings(fresh(), previous, files, files);
+    const withCompared = markNewFindings(
+      fresh(),
+      previous.filter((f) => compared.has(f.checkId)),
+      files,
+      files,
+    );
+    expect(withCompared).toEqual(withAll);
+    expect(withAll.map((f) => f.checkId)).toEqual(['shell-exec']);
   });
 });
