@@ -303,6 +303,31 @@ function conditionalHeaders(validators: DocumentValidators | undefined): Record<
   };
 }
 
+/**
+ * The most a registry document may weigh. The biggest real ones are tens of megabytes (next: 21 MB, with every
+ * version's manifest); a registry or proxy that sends more is not describing a package and would only exhaust
+ * memory, and the package is then not analysed.
+ */
+export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
+/** A response body read whole, or an error as soon as it passes `max` bytes (the rest is never read). */
+async function boundedBody(
+  body: AsyncIterable<Buffer> & { destroy?: () => void },
+  max: number,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy?.();
+      throw new Error(`the document is over ${max} bytes, more than any registry document should be`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 /** Identifies a document's bytes. Only equality matters; SHA-256 because it is the fastest here (SHA-NI). */
 const digestOf = (body: Buffer) => `sha256-${createHash('sha256').update(body).digest('base64')}`;
 
@@ -325,6 +350,7 @@ export class PackumentStore {
    * entry while the requests queued for a socket (a 1,359-package audit: 470 → 320 MB peak, same time).
    */
   readonly #requests: ReturnType<typeof pLimit>;
+  readonly #maxDocumentBytes: number;
 
   /**
    * `documents`: full registry documents already fetched this run (by Arborist), read before the network.
@@ -338,12 +364,15 @@ export class PackumentStore {
       documents?: Map<string, Packument> | undefined;
       indexes?: PackumentIndexCache | undefined;
       wanted?: (name: string) => ReadonlySet<string> | undefined;
+      /** MAX_DOCUMENT_BYTES unless given (tests). */
+      maxDocumentBytes?: number;
     } = {},
   ) {
     this.#npmOptions = npmOptions;
     this.#documents = options.documents;
     this.#indexes = options.indexes;
     this.#wanted = options.wanted;
+    this.#maxDocumentBytes = options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
     const sockets = Number(npmOptions.maxSockets);
     this.#requests = pLimit(Number.isInteger(sockets) && sockets > 0 ? Math.min(sockets, 64) : 16);
   }
@@ -412,7 +441,10 @@ export class PackumentStore {
       if (!direct || !ask) throw new Error(`the registry answered 304 for ${name} without being asked to`);
       return 'unchanged';
     }
-    const body = await response.buffer();
+    const body = await boundedBody(
+      response.body as unknown as AsyncIterable<Buffer> & { destroy?: () => void },
+      this.#maxDocumentBytes,
+    );
     const validators = validatorsOf(response.headers);
     return { body, digest: digestOf(body), ...(validators ? { validators } : {}) };
   }

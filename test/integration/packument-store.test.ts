@@ -85,4 +85,24 @@ describe('PackumentStore online, with stored reductions', () => {
       await proxy.stop();
     }
   });
+
+  it('refuses a document over the size bound instead of reading it whole', async () => {
+    const home = isolatedHome();
+    const npmOptions: NpmOptions = { registry, cache: join(home.cache, '_cacache') };
+    const dir = join(home.home, 'analyses');
+    const small = new PackumentStore(npmOptions, {
+      indexes: new PackumentIndexCache(dir, 'fingerprint'),
+      maxDocumentBytes: 1024,
+    });
+    const refused = await small.get(NAME);
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.reason).toMatch(
+      /registry document of postmark-mcp-bcc-backdoor: .*over 1024 bytes/,
+    );
+    // The same document under the real bound is read.
+    const read = await new PackumentStore(npmOptions, {
+      indexes: new PackumentIndexCache(dir, 'fingerprint'),
+    }).get(NAME);
+    expect(read.ok).toBe(true);
+  });
 });
