@@ -422,7 +422,7 @@ export class PackumentStore {
     name: string,
     direct: boolean,
     ask: DocumentValidators | undefined,
-  ): Promise<'unchanged' | { body: Buffer; digest: string; validators?: DocumentValidators }> {
+  ): Promise<'unchanged' | { body: Buffer; digest?: string; validators?: DocumentValidators }> {
     const spec = npa(name);
     const registry = String(pickRegistry(name, this.#npmOptions)).replace(/\/+$/, '');
     const response = await registryFetch(`${registry}/${spec.escapedName}`, {
@@ -446,7 +446,12 @@ export class PackumentStore {
       this.#maxDocumentBytes,
     );
     const validators = validatorsOf(response.headers);
-    return { body, digest: digestOf(body), ...(validators ? { validators } : {}) };
+    // Only a stored reduction is ever compared with the digest (--no-cache stores none).
+    return {
+      body,
+      ...(this.#indexes ? { digest: digestOf(body) } : {}),
+      ...(validators ? { validators } : {}),
+    };
   }
 
   /**
