@@ -4,7 +4,9 @@
 // next to, on the same machine and in the same run, `npm install --ignore-scripts` of the same subject (`npm ci`
 // for a project) and the floor: fetching and unpacking every tarball of the resolved tree, nothing else.
 // Each tool runs cold (a fresh empty npm cache and a fresh empty Ocellus analysis cache, OCELLUS_CACHE_DIR)
-// then warm (the same caches again); scans also run warm with --prefer-offline when the CLI has that flag.
+// then warm (the same caches again); scans also run warm with --prefer-offline when the CLI has that flag, and
+// last with the analysis cache emptied but npm's cache kept ("analysis"): a cold scan's CPU without its downloads,
+// which compares across days when the registry's speed does not.
 // Prints medians, the ratios scan/install and scan/floor, packages per second and each scan's peak memory
 // (max RSS), and writes every run to .bench/results.json. Timings are reported, never asserted.
 // Usage: node test/bench/run.js [--runs 3] [--only label,...] [--skip-install]   (progress goes to stderr)
@@ -185,7 +187,7 @@ async function benchSubject(subject, bench) {
   );
   progress(`${subject.label}: ${tree.packages.length} packages`);
 
-  const scanModes = ['cold', 'warm', ...(bench.preferOffline ? ['warm-offline'] : [])];
+  const scanModes = ['cold', 'warm', ...(bench.preferOffline ? ['warm-offline'] : []), 'analysis'];
   const scan = await measure(subject, 'scan', scanModes, bench, (mode, caches) =>
     scanRun(subject, mode, caches, bench),
   );
@@ -265,6 +267,11 @@ function cacheEnv(caches) {
 async function scanRun(subject, mode, caches, bench) {
   const peakFile = join(bench.work, 'peak-rss');
   rmSync(peakFile, { force: true });
+  if (mode === 'analysis') {
+    // Every analysis again; npm's cache (documents, tarballs) stays.
+    rmSync(caches.ocellus, { recursive: true, force: true });
+    mkdirSync(caches.ocellus);
+  }
   const result = await timed(
     process.execPath,
     [
@@ -427,7 +434,7 @@ function printTables(results, machine, bench, totalSeconds) {
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, node ${machine.node}, npm ${machine.npm}`,
   );
   console.log(
-    `median of ${bench.runs} run(s); cold = fresh npm cache and fresh Ocellus cache, warm = the same caches again; floor = fetch + verify + unpack every tarball (concurrency ${FLOOR_CONCURRENCY})\n`,
+    `median of ${bench.runs} run(s); cold = fresh npm cache and fresh Ocellus cache, warm = the same caches again, analysis = npm's cache kept and the Ocellus cache emptied; floor = fetch + verify + unpack every tarball (concurrency ${FLOOR_CONCURRENCY})\n`,
   );
   const timeRows = [];
   for (const result of results) {
@@ -449,12 +456,21 @@ function printTables(results, machine, bench, totalSeconds) {
         seconds(tool.median.cold),
         seconds(tool.median.warm),
         ...(offline ? [name === 'scan' ? seconds(tool.median['warm-offline']) : ''] : []),
+        name === 'scan' ? seconds(tool.median.analysis) : '',
       ]);
     }
   }
   table(
     [0, 2],
-    ['subject', 'packages', 'tool', 'cold s', 'warm s', ...(offline ? ['warm --prefer-offline s'] : [])],
+    [
+      'subject',
+      'packages',
+      'tool',
+      'cold s',
+      'warm s',
+      ...(offline ? ['warm --prefer-offline s'] : []),
+      'analysis s',
+    ],
     timeRows,
   );
   console.log('');
@@ -476,6 +492,7 @@ function printTables(results, machine, bench, totalSeconds) {
       'peak MB cold',
       'warm',
       ...(offline ? ['offline'] : []),
+      'analysis',
     ],
     results.map((result) => [
       result.label,
@@ -490,6 +507,7 @@ function printTables(results, machine, bench, totalSeconds) {
       whole(result.peakRssMB.cold),
       whole(result.peakRssMB.warm),
       ...(offline ? [whole(result.peakRssMB['warm-offline'])] : []),
+      whole(result.peakRssMB.analysis),
     ]),
   );
   const failed = results.flatMap((result) =>
