@@ -28,7 +28,8 @@ export interface StoredPackumentIndex {
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /**
- * Registry documents reduced to what the scan reads (PackumentIndex), on disk. Written after every fetch. Online,
+ * Registry documents reduced to what the scan reads (PackumentIndex), on disk. Written when new bytes were read,
+ * and once a day for an entry the registry keeps confirming (to renew its age). Online,
  * an entry is what the registry is asked to confirm (its validators, else its digest against the new bytes);
  * with --prefer-offline it is used without asking: a 1,500-package audit then reads 1,500 small entries instead
  * of re-reading and parsing hundreds of megabytes of full documents.

@@ -305,22 +305,23 @@ function conditionalHeaders(validators: DocumentValidators | undefined): Record<
 
 /**
  * The most a registry document may weigh. The biggest real ones are tens of megabytes (next: 21 MB, with every
- * version's manifest); a registry or proxy that sends more is not describing a package and would only exhaust
- * memory, and the package is then not analysed.
+ * version's manifest); a registry or proxy that sends more is not describing a package, and the package is then
+ * not analysed. It bounds each document, not their sum: `maxsockets` documents are read at once.
  */
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
-/** A response body read whole, or an error as soon as it passes `max` bytes (the rest is never read). */
-async function boundedBody(
-  body: AsyncIterable<Buffer> & { destroy?: () => void },
-  max: number,
-): Promise<Buffer> {
+/**
+ * A response body read whole, or an error as soon as it passes `max` bytes. The request is aborted then, which
+ * closes the connection: destroying only the body stream left the socket feeding a closed gunzip stream, whose
+ * next write threw outside any caller and ended the process.
+ */
+async function boundedBody(body: AsyncIterable<Buffer>, max: number, abort: () => void): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
     if (size > max) {
-      body.destroy?.();
+      abort();
       throw new Error(`the document is over ${max} bytes, more than any registry document should be`);
     }
     chunks.push(chunk);
@@ -398,15 +399,17 @@ export class PackumentStore {
     // Arborist's documents are handed over synchronously (the caller clears them right after asking).
     if (this.#documents?.size) return this.#fromNetwork(name, wanted);
     const registry = this.#indexes ? String(pickRegistry(name, this.#npmOptions)) : '';
-    const offline = this.#npmOptions.preferOffline === true || this.#npmOptions.offline === true;
+    const offlineFirst = this.#npmOptions.preferOffline === true || this.#npmOptions.offline === true;
     const stored = await this.#indexes?.get(registry, name);
     // A stored index that lacks a wanted version (or the release it replaced) is no answer: fetched whole.
     const usable =
       stored && coversVersions(stored.index, wanted ?? new Set(stored.index.releases.keys()))
         ? stored
         : undefined;
-    if (usable && offline) return { ok: true, index: usable.index };
-    const outcome = await this.#fromRegistry(name, wanted, usable, !offline);
+    if (usable && offlineFirst) return { ok: true, index: usable.index };
+    // Only --offline reads npm's cache: audits no longer write documents there, so what it holds may be months
+    // old, where a stored reduction is never over a week.
+    const outcome = await this.#fromRegistry(name, wanted, usable, this.#npmOptions.offline !== true);
     if (outcome.ok && this.#indexes && outcome.store)
       await this.#indexes.put(registry, outcome.index, outcome.digest, outcome.validators);
     return outcome.ok ? { ok: true, index: outcome.index } : outcome;
@@ -414,9 +417,9 @@ export class PackumentStore {
 
   /**
    * The full document's bytes with their digest and validators, or `unchanged` when the registry confirmed the
-   * copy `ask` identifies. Online (`direct`), npm's cache is neither read nor written: the stored index is this
-   * scan's copy, and a registry without validators (some mirrors) had every full document rewritten to npm's
-   * cache on every run (a 1,359-package audit: 1.3 s of its 6.5 s warm). Offline modes read npm's cache.
+   * copy `ask` identifies. Unless --offline (`direct`), npm's cache is neither read nor written: the stored index
+   * is this scan's copy, and a registry without validators (some mirrors) had every full document rewritten to
+   * npm's cache on every run (a 1,359-package audit: 1.3 s of its 6.5 s warm). --offline reads npm's cache.
    */
   async #download(
     name: string,
@@ -425,25 +428,26 @@ export class PackumentStore {
   ): Promise<'unchanged' | { body: Buffer; digest?: string; validators?: DocumentValidators }> {
     const spec = npa(name);
     const registry = String(pickRegistry(name, this.#npmOptions)).replace(/\/+$/, '');
+    const request = new AbortController();
+    const conditions = direct ? conditionalHeaders(ask) : {};
     const response = await registryFetch(`${registry}/${spec.escapedName}`, {
       ...this.#npmOptions,
+      signal: request.signal,
       ...(direct ? { cache: undefined } : {}),
-      headers: {
-        ...headersOf(this.#npmOptions),
-        accept: 'application/json',
-        ...(direct ? conditionalHeaders(ask) : {}),
-      },
+      headers: { ...headersOf(this.#npmOptions), accept: 'application/json', ...conditions },
       spec,
       retry: briefRetry(this.#npmOptions.retry),
     });
     if (response.status === 304) {
       // A 304 to a request that named no copy would be a body-less answer to take as a document: refused.
-      if (!direct || !ask) throw new Error(`the registry answered 304 for ${name} without being asked to`);
+      if (Object.keys(conditions).length === 0)
+        throw new Error(`the registry answered 304 for ${name} without being asked to`);
       return 'unchanged';
     }
     const body = await boundedBody(
-      response.body as unknown as AsyncIterable<Buffer> & { destroy?: () => void },
+      response.body as unknown as AsyncIterable<Buffer>,
       this.#maxDocumentBytes,
+      () => request.abort(),
     );
     const validators = validatorsOf(response.headers);
     // Only a stored reduction is ever compared with the digest (--no-cache stores none).

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 
 /** A fault injected for requests whose path matches: an error status, a delay, a cut connection, a lie. */
 export interface Fault {
@@ -16,6 +17,8 @@ export interface Fault {
   headers?: Record<string, string>;
   /** Response headers removed (a mirror that sends no validators); lower case. */
   dropHeaders?: string[];
+  /** Send a rewritten body gzip-compressed, a piece at a time (as a real server streams a big document). */
+  gzip?: boolean;
 }
 
 export interface FaultProxy {
@@ -89,16 +92,34 @@ function forward(req: IncomingMessage, res: ServerResponse, upstream: URL, fault
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
-          const body = JSON.stringify(fault.rewrite?.(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          const text = JSON.stringify(fault.rewrite?.(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          const body = fault.gzip ? gzipSync(text) : Buffer.from(text);
           const { 'content-length': _length, etag: _etag, ...rest } = response.headers;
           const passed: Record<string, string | string[] | number | undefined> = {
             ...rest,
             ...fault.headers,
-            'content-length': Buffer.byteLength(body),
+            'content-length': body.length,
+            ...(fault.gzip ? { 'content-encoding': 'gzip' } : {}),
           };
           for (const name of fault.dropHeaders ?? []) delete passed[name];
           res.writeHead(response.statusCode ?? 200, passed);
-          res.end(body);
+          if (!fault.gzip) {
+            res.end(body);
+            return;
+          }
+          // 16 KB at a time, a millisecond apart, so the client reads a stream, not one chunk.
+          let offset = 0;
+          const next = () => {
+            if (res.destroyed) return;
+            if (offset >= body.length) {
+              res.end();
+              return;
+            }
+            res.write(body.subarray(offset, offset + 16 * 1024));
+            offset += 16 * 1024;
+            setTimeout(next, 1);
+          };
+          next();
         });
         return;
       }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Packument } from 'pacote';
@@ -104,5 +105,51 @@ describe('PackumentStore online, with stored reductions', () => {
       indexes: new PackumentIndexCache(dir, 'fingerprint'),
     }).get(NAME);
     expect(read.ok).toBe(true);
+  });
+
+  it('a compressed document streamed past the bound fails that document only, and the scan goes on', async () => {
+    const home = isolatedHome();
+    const npmOptions = (url: string): NpmOptions => ({ registry: url, cache: join(home.cache, '_cacache') });
+    // Incompressible padding: a few hundred kilobytes on the wire, arriving in many pieces after the bound.
+    const padding = randomBytes(2 * 1024 * 1024).toString('hex');
+    const proxy = await startFaultProxy(registry, [
+      { path: new RegExp(`^/${NAME}$`), gzip: true, rewrite: (doc) => ({ ...doc, readme: padding }) },
+    ]);
+    try {
+      const store = new PackumentStore(npmOptions(proxy.url), {
+        indexes: new PackumentIndexCache(join(home.home, 'analyses'), 'fingerprint'),
+        maxDocumentBytes: 1024 * 1024,
+      });
+      const refused = await store.get(NAME);
+      expect(!refused.ok && refused.reason).toMatch(/over 1048576 bytes/);
+      // Whatever the connection still delivers must not end the process: another document is read after it.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const other = await store.get('tiny-units');
+      expect(other.ok).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('takes no 304 as a document when it named no copy, and with --prefer-offline asks the registry, not npm’s cache, for what it has not stored', async () => {
+    const home = isolatedHome();
+    const npmCache = join(home.cache, '_cacache');
+    const dir = join(home.home, 'analyses');
+    const faults: Fault[] = [{ path: new RegExp(`^/${NAME}$`), status: 304 }];
+    const proxy = await startFaultProxy(registry, faults);
+    try {
+      const unasked = await storeFor(proxy.url, dir, npmCache).get(NAME);
+      expect(!unasked.ok && unasked.reason).toMatch(/answered 304 .* without being asked to/);
+      faults.length = 0;
+      const preferOffline = new PackumentStore(
+        { registry: proxy.url, cache: npmCache, preferOffline: true },
+        { indexes: new PackumentIndexCache(dir, 'fingerprint') },
+      );
+      expect((await preferOffline.get(NAME)).ok).toBe(true);
+      expect(documentAnswers(proxy)).toEqual([304, 200]);
+      expect(existsSync(npmCache)).toBe(false);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
