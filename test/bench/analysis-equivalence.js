@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Whether a change to the analysis (facts, code checks, version diff) changed what it concludes: every package of
-// the given lockfiles is fetched once (through npm's cache) with the release before it (the scan's own choice),
+// the given lockfiles is fetched once (tarballs through npm's cache, registry documents from the registry) with
+// the release before it (the scan's own choice),
 // analysed by this checkout's build and by another checkout's build (the commit before the change, built), and
 // the two analyses are compared as JSON. Also prints the time each build took.
 // Usage: node test/bench/analysis-equivalence.js <other checkout> <package-lock.json...>
@@ -35,7 +36,8 @@ const nodes = lockfiles.flatMap((file) =>
   Object.entries(JSON.parse(readFileSync(file, 'utf8')).packages ?? {})
     .filter(([path, entry]) => path && entry.resolved && entry.integrity)
     .map(([path, entry]) => ({
-      name: path.replace(/.*node_modules\//, ''),
+      // An aliased dependency (`"foo": "npm:bar@1"`) is installed under its alias; the lockfile names the package.
+      name: entry.name ?? path.replace(/.*node_modules\//, ''),
       version: entry.version,
       resolved: entry.resolved,
       integrity: entry.integrity,

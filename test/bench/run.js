@@ -5,8 +5,9 @@
 // for a project) and the floor: fetching and unpacking every tarball of the resolved tree, nothing else.
 // Each tool runs cold (a fresh empty npm cache and a fresh empty Ocellus analysis cache, OCELLUS_CACHE_DIR)
 // then warm (the same caches again); scans also run warm with --prefer-offline when the CLI has that flag, and
-// last with the analysis cache emptied but npm's cache kept ("analysis"): a cold scan's CPU without its downloads,
-// which compares across days when the registry's speed does not.
+// last with the analyses and typosquat answers removed but npm's cache, the stored registry documents and the
+// compiled code kept ("analysis"): a cold scan's CPU without its downloads, which compares across days when the
+// registry's speed does not.
 // Prints medians, the ratios scan/install and scan/floor, packages per second and each scan's peak memory
 // (max RSS), and writes every run to .bench/results.json. Timings are reported, never asserted.
 // Usage: node test/bench/run.js [--runs 3] [--only label,...] [--skip-install]   (progress goes to stderr)
@@ -268,9 +269,9 @@ async function scanRun(subject, mode, caches, bench) {
   const peakFile = join(bench.work, 'peak-rss');
   rmSync(peakFile, { force: true });
   if (mode === 'analysis') {
-    // Every analysis again; npm's cache (documents, tarballs) stays.
-    rmSync(caches.ocellus, { recursive: true, force: true });
-    mkdirSync(caches.ocellus);
+    // Every package analysed and every name judged again; npm's cache and the stored registry documents stay.
+    for (const folder of ['analysis-v1', 'names-v1'])
+      rmSync(join(caches.ocellus, folder), { recursive: true, force: true });
   }
   const result = await timed(
     process.execPath,
@@ -434,7 +435,7 @@ function printTables(results, machine, bench, totalSeconds) {
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, node ${machine.node}, npm ${machine.npm}`,
   );
   console.log(
-    `median of ${bench.runs} run(s); cold = fresh npm cache and fresh Ocellus cache, warm = the same caches again, analysis = npm's cache kept and the Ocellus cache emptied; floor = fetch + verify + unpack every tarball (concurrency ${FLOOR_CONCURRENCY})\n`,
+    `median of ${bench.runs} run(s); cold = fresh npm cache and fresh Ocellus cache, warm = the same caches again, analysis = warm but every package analysed and every name judged again; floor = fetch + verify + unpack every tarball (concurrency ${FLOOR_CONCURRENCY})\n`,
   );
   const timeRows = [];
   for (const result of results) {
