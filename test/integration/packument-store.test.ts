@@ -35,13 +35,16 @@ describe('PackumentStore online, with stored reductions', () => {
       indexes: new PackumentIndexCache(dir, 'fingerprint'),
     });
   }
+  /** A user's own npm cache folder and analysis cache folder (neither exists yet). */
+  function folders() {
+    const home = isolatedHome();
+    return { npmCache: join(home.cache, '_cacache'), dir: join(home.home, 'analyses') };
+  }
   const documentAnswers = (proxy: FaultProxy) =>
     proxy.answers.filter((answer) => answer.path === `/${NAME}`).map((answer) => answer.status);
 
   it('asks the registry to confirm the stored copy: an unchanged document is a 304, and npm’s cache is left alone', async () => {
-    const home = isolatedHome();
-    const npmCache = join(home.cache, '_cacache');
-    const dir = join(home.home, 'analyses');
+    const { npmCache, dir } = folders();
     const proxy = await startFaultProxy(registry, []);
     try {
       const first = await storeFor(proxy.url, dir, npmCache).get(NAME);
@@ -57,9 +60,7 @@ describe('PackumentStore online, with stored reductions', () => {
   });
 
   it('from a registry without validators, re-reads a document only when its bytes changed', async () => {
-    const home = isolatedHome();
-    const npmCache = join(home.cache, '_cacache');
-    const dir = join(home.home, 'analyses');
+    const { npmCache, dir } = folders();
     const noValidators: Fault = { path: /./, dropHeaders: ['etag', 'last-modified'] };
     const faults: Fault[] = [noValidators];
     const proxy = await startFaultProxy(registry, faults);
@@ -88,9 +89,8 @@ describe('PackumentStore online, with stored reductions', () => {
   });
 
   it('refuses a document over the size bound instead of reading it whole', async () => {
-    const home = isolatedHome();
-    const npmOptions: NpmOptions = { registry, cache: join(home.cache, '_cacache') };
-    const dir = join(home.home, 'analyses');
+    const { npmCache, dir } = folders();
+    const npmOptions: NpmOptions = { registry, cache: npmCache };
     const small = new PackumentStore(npmOptions, {
       indexes: new PackumentIndexCache(dir, 'fingerprint'),
       maxDocumentBytes: 1024,
@@ -108,18 +108,17 @@ describe('PackumentStore online, with stored reductions', () => {
   });
 
   it('a compressed document streamed past the bound fails that document only, and the scan goes on', async () => {
-    const home = isolatedHome();
-    const npmOptions = (url: string): NpmOptions => ({ registry: url, cache: join(home.cache, '_cacache') });
-    // Incompressible padding: a few hundred kilobytes on the wire, arriving in many pieces after the bound.
+    const { npmCache, dir } = folders();
+    // Random padding: megabytes on the wire even compressed, arriving in many pieces after the bound.
     const padding = randomBytes(2 * 1024 * 1024).toString('hex');
     const proxy = await startFaultProxy(registry, [
       { path: new RegExp(`^/${NAME}$`), gzip: true, rewrite: (doc) => ({ ...doc, readme: padding }) },
     ]);
     try {
-      const store = new PackumentStore(npmOptions(proxy.url), {
-        indexes: new PackumentIndexCache(join(home.home, 'analyses'), 'fingerprint'),
-        maxDocumentBytes: 1024 * 1024,
-      });
+      const store = new PackumentStore(
+        { registry: proxy.url, cache: npmCache },
+        { indexes: new PackumentIndexCache(dir, 'fingerprint'), maxDocumentBytes: 1024 * 1024 },
+      );
       const refused = await store.get(NAME);
       expect(!refused.ok && refused.reason).toMatch(/over 1048576 bytes/);
       // Whatever the connection still delivers must not end the process: another document is read after it.
@@ -132,9 +131,7 @@ describe('PackumentStore online, with stored reductions', () => {
   });
 
   it('takes no 304 as a document when it named no copy, and with --prefer-offline asks the registry, not npm’s cache, for what it has not stored', async () => {
-    const home = isolatedHome();
-    const npmCache = join(home.cache, '_cacache');
-    const dir = join(home.home, 'analyses');
+    const { npmCache, dir } = folders();
     const faults: Fault[] = [{ path: new RegExp(`^/${NAME}$`), status: 304 }];
     const proxy = await startFaultProxy(registry, faults);
     try {
