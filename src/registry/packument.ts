@@ -306,27 +306,56 @@ function conditionalHeaders(validators: DocumentValidators | undefined): Record<
 /**
  * The most a registry document may weigh. The biggest real ones are tens of megabytes (next: 21 MB, with every
  * version's manifest); a registry or proxy that sends more is not describing a package, and the package is then
- * not analysed. It bounds each document, not their sum: `maxsockets` documents are read at once.
+ * not analysed.
  */
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+/**
+ * The most all documents being read at once may weigh together (`maxsockets` of them, up to 64): sixteen real
+ * documents of the biggest kind stay well under it, while a registry sending the most each document may weigh
+ * would otherwise hold 4 GB and more in memory before anything is parsed.
+ */
+export const MAX_DOCUMENTS_IN_FLIGHT_BYTES = 512 * 1024 * 1024;
+
+/** Bytes of document bodies being read, shared by every download of one store. */
+interface InFlight {
+  used: number;
+  readonly max: number;
+}
 
 /**
  * A response body read whole, or an error as soon as it passes `max` bytes. The request is aborted then, which
  * closes the connection: destroying only the body stream left the socket feeding a closed gunzip stream, whose
  * next write threw outside any caller and ended the process.
  */
-async function boundedBody(body: AsyncIterable<Buffer>, max: number, abort: () => void): Promise<Buffer> {
+async function boundedBody(
+  body: AsyncIterable<Buffer>,
+  max: number,
+  inFlight: InFlight,
+  abort: () => void,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) {
-      abort();
-      throw new Error(`the document is over ${max} bytes, more than any registry document should be`);
+  try {
+    for await (const chunk of body) {
+      size += chunk.length;
+      inFlight.used += chunk.length;
+      if (size > max) {
+        abort();
+        throw new Error(`the document is over ${max} bytes, more than any registry document should be`);
+      }
+      if (inFlight.used > inFlight.max) {
+        abort();
+        throw new Error(
+          `the registry documents being read at once are over ${inFlight.max} bytes together, more than real ones weigh`,
+        );
+      }
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+    return Buffer.concat(chunks, size);
+  } finally {
+    // Handed on to be parsed (or dropped): no longer counted as being read.
+    inFlight.used -= size;
   }
-  return Buffer.concat(chunks, size);
 }
 
 /** Identifies a document's bytes. Only equality matters; SHA-256 because it is the fastest here (SHA-NI). */
@@ -352,6 +381,7 @@ export class PackumentStore {
    */
   readonly #requests: ReturnType<typeof pLimit>;
   readonly #maxDocumentBytes: number;
+  readonly #inFlight: InFlight;
 
   /**
    * `documents`: full registry documents already fetched this run (by Arborist), read before the network.
@@ -365,8 +395,9 @@ export class PackumentStore {
       documents?: Map<string, Packument> | undefined;
       indexes?: PackumentIndexCache | undefined;
       wanted?: (name: string) => ReadonlySet<string> | undefined;
-      /** MAX_DOCUMENT_BYTES unless given (tests). */
+      /** MAX_DOCUMENT_BYTES and MAX_DOCUMENTS_IN_FLIGHT_BYTES unless given (tests). */
       maxDocumentBytes?: number;
+      maxInFlightBytes?: number;
     } = {},
   ) {
     this.#npmOptions = npmOptions;
@@ -374,6 +405,7 @@ export class PackumentStore {
     this.#indexes = options.indexes;
     this.#wanted = options.wanted;
     this.#maxDocumentBytes = options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
+    this.#inFlight = { used: 0, max: options.maxInFlightBytes ?? MAX_DOCUMENTS_IN_FLIGHT_BYTES };
     const sockets = Number(npmOptions.maxSockets);
     this.#requests = pLimit(Number.isInteger(sockets) && sockets > 0 ? Math.min(sockets, 64) : 16);
   }
@@ -447,6 +479,7 @@ export class PackumentStore {
     const body = await boundedBody(
       response.body as unknown as AsyncIterable<Buffer>,
       this.#maxDocumentBytes,
+      this.#inFlight,
       () => request.abort(),
     );
     const validators = validatorsOf(response.headers);

@@ -149,4 +149,38 @@ describe('PackumentStore online, with stored reductions', () => {
       await proxy.stop();
     }
   });
+
+  it('bounds the documents being read at once together, not only each one', async () => {
+    const { npmCache, dir } = folders();
+    // Two documents of about 4 MB each, streamed side by side: each is under its own bound, not both together.
+    const padding = randomBytes(2 * 1024 * 1024).toString('hex');
+    const proxy = await startFaultProxy(registry, [
+      {
+        path: new RegExp(`^/(?:${NAME}|tiny-units)$`),
+        gzip: true,
+        rewrite: (doc) => ({ ...doc, readme: padding }),
+      },
+    ]);
+    const both = (limits: { maxInFlightBytes?: number }) => {
+      const store = new PackumentStore(
+        { registry: proxy.url, cache: npmCache },
+        {
+          indexes: new PackumentIndexCache(dir, 'fingerprint'),
+          maxDocumentBytes: 8 * 1024 * 1024,
+          ...limits,
+        },
+      );
+      return Promise.all([store.get(NAME), store.get('tiny-units')]);
+    };
+    try {
+      const capped = await both({ maxInFlightBytes: 6 * 1024 * 1024 });
+      const reasons = capped.flatMap((outcome) => (outcome.ok ? [] : [outcome.reason]));
+      expect(reasons.length).toBeGreaterThan(0);
+      for (const reason of reasons)
+        expect(reason).toMatch(/being read at once are over 6291456 bytes together/);
+      expect((await both({})).every((outcome) => outcome.ok)).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  });
 });
