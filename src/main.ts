@@ -25,6 +25,31 @@ function parsePositiveInt(value: string): number {
   return parsed;
 }
 
+/** `--registry`, which every command that reads the registry takes. */
+function registryOption(): Option {
+  return new Option('--registry <url>', 'npm registry to use (overrides .npmrc)');
+}
+
+/** `--concurrency`, for the commands that scan packages. */
+function concurrencyOption(): Option {
+  return new Option(
+    '-c, --concurrency <n>',
+    'packages in progress at once (registry documents, cache reads; tarballs are parsed a few at a time)',
+  )
+    .argParser(parsePositiveInt)
+    .default(16);
+}
+
+/** `--format` for the commands that print a scan report (table, JSON, SARIF…). */
+function reportFormatOption(): Option {
+  return new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table');
+}
+
+/** `--format` for the commands that print a table or JSON. */
+function tableOrJsonOption(): Option {
+  return new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table');
+}
+
 /** The process's streams and environment, as every command receives them. */
 function io() {
   return {
@@ -66,9 +91,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       '<spec...>',
       'name, name@version, name@range, @scope/name@tag, a path to a .tgz, or a project folder (its lockfile)',
     )
-    .addOption(
-      new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'),
-    )
+    .addOption(reportFormatOption())
     .option(
       '--fail-on <severity>',
       'exit 1 when a finding is at or above this severity, or "none" (default: the policy\'s failOn, else high)',
@@ -85,13 +108,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       false,
     )
     .option('--base <ref>', 'with --changed-only: a git ref (main, HEAD~1) or a previous lockfile')
-    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
-    .option(
-      '-c, --concurrency <n>',
-      'packages in progress at once (registry documents, cache reads; tarballs are parsed a few at a time)',
-      parsePositiveInt,
-      16,
-    )
+    .addOption(registryOption())
+    .addOption(concurrencyOption())
     .option(
       '--allow-incomplete',
       'exit 0 even when some packages could not be analysed (they are still listed)',
@@ -145,16 +163,14 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .argument('<name>', 'package name')
     .argument('<from>', 'the earlier version, such as 1.0.15')
     .argument('<to>', 'the later version, such as 1.0.16')
-    .addOption(
-      new Option('-f, --format <format>', 'report format').choices([...REPORT_FORMATS]).default('table'),
-    )
+    .addOption(reportFormatOption())
     .option(
       '--fail-on <severity>',
       'exit 1 when a change is at or above this severity, or "none"',
       parseFailOn,
       'high',
     )
-    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
+    .addOption(registryOption())
     .option('--no-color', 'plain text output')
     .addHelpText(
       'after',
@@ -184,22 +200,15 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       collect,
       [],
     )
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
-    )
+    .addOption(tableOrJsonOption())
     .option(
       '--fail-on <severity>',
       'with --scan: exit 1 when a server has a finding at or above this',
       parseFailOn,
       'high',
     )
-    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
-    .option(
-      '-c, --concurrency <n>',
-      'packages in progress at once (registry documents, cache reads; tarballs are parsed a few at a time)',
-      parsePositiveInt,
-      16,
-    )
+    .addOption(registryOption())
+    .addOption(concurrencyOption())
     .addHelpText(
       'after',
       '\nExit codes: 0 listed (and nothing at or above --fail-on), 1 a scanned server is blocked, 3 a config or a scan could not be read.',
@@ -228,7 +237,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--by <who>', 'who approves (default: git config user.email)')
     .option('--file <path>', 'approvals file (default: ./ocellus-approvals.json)')
     .option('--force', 'approve even with findings at high or above (a reviewed exception)', false)
-    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
+    .addOption(registryOption())
     .action(async (spec: string, options) => {
       setExitCode(
         await runApproveCommand(
@@ -250,10 +259,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     )
     .option('--file <path>', 'approvals file (default: ./ocellus-approvals.json)')
     .option('--config <file>', 'also read this MCP config file; repeatable', collect, [])
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
-    )
-    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
+    .addOption(tableOrJsonOption())
+    .addOption(registryOption())
     .addHelpText(
       'after',
       '\nExit codes: 0 everything matches its approval, 1 drift, 3 a server or config could not be verified.',
@@ -275,9 +282,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('checks')
     .description('List the checks, or show what one catches, the incident behind it and how to silence it.')
     .argument('[id]', 'a check id, such as install-scripts')
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
-    )
+    .addOption(tableOrJsonOption())
     .action((id: string | undefined, options) => {
       setExitCode(runChecksCommand(id, options.format, process.stdout));
     });
@@ -287,10 +292,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       'Vet package names before installing them: do they exist, and do they imitate a popular package or MCP server?',
     )
     .argument('<name...>', 'package names, without versions')
-    .addOption(
-      new Option('-f, --format <format>', 'output format').choices(['table', 'json']).default('table'),
-    )
-    .option('--registry <url>', 'npm registry to use (overrides .npmrc)')
+    .addOption(tableOrJsonOption())
+    .addOption(registryOption())
     .addHelpText(
       'after',
       '\nExit codes: 0 no name is a suspected squat, 1 at least one is, 2 usage error, 3 registry unreachable.',
