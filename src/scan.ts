@@ -1,6 +1,5 @@
 import { resolve as resolvePath } from 'node:path';
 import pLimit from 'p-limit';
-import type { Packument } from 'pacote';
 import { analyseCode, type CodeAnalysis } from './analyse/code-analysis.js';
 import { packageReport, type RegistryContext } from './analyse/package-report.js';
 import { AnalysisPool } from './analyse/pool.js';
@@ -23,7 +22,7 @@ import type { PackumentIndexCache } from './registry/index-cache.js';
 import type { ReleaseRecord } from './registry/packument.js';
 import { type PackumentOutcome, PackumentStore } from './registry/packument.js';
 import { registryFacts } from './registry/releases.js';
-import { resolveIdealTree } from './resolve/ideal-tree.js';
+import { type DocumentSource, resolveIdealTree } from './resolve/ideal-tree.js';
 import { type LockedProject, resolveLockfile } from './resolve/lockfile.js';
 import type { ScanSpec } from './targets/spec.js';
 import type { Suspect } from './typosquat/matcher.js';
@@ -90,8 +89,13 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     throw new OcellusError('EUSAGE', 'Scan one project folder at a time, without package specs beside it.');
   }
   const locked = project?.dir ? await resolveLockfile(project.dir, request.npmOptions) : undefined;
-  const documents = new Map<string, Packument>();
-  const resolved = locked ?? (await resolveSpecs(request, documents));
+  const versionsOf = new Map<string, Set<string>>();
+  // One store for the resolution and the scan: each registry document is requested once, for both.
+  const packuments = new PackumentStore(request.npmOptions, {
+    indexes: request.packumentCache,
+    wanted: (name) => versionsOf.get(name),
+  });
+  const resolved = locked ?? (await resolveSpecs(request, packuments));
   // --changed-only: the packages the change under review added or moved to another version.
   const tree = request.onlyChanged
     ? {
@@ -104,22 +108,16 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
   const offRegistry = new Map(
     (locked?.offRegistry ?? []).map((entry) => [`${entry.name}@${entry.version}`, entry]),
   );
-  const versionsOf = new Map<string, Set<string>>();
   for (const node of tree.packages) {
     const versions = versionsOf.get(node.name) ?? new Set<string>();
     versions.add(node.version);
     versionsOf.set(node.name, versions);
   }
-  const packuments = new PackumentStore(request.npmOptions, {
-    documents,
-    indexes: request.packumentCache,
-    wanted: (name) => versionsOf.get(name),
-  });
   const treeNames = new Set(tree.packages.filter(fromRegistry).map((node) => node.name));
-  // pacote reads its in-memory documents synchronously when asked: every name is handed over now, and the
-  // documents (many megabytes for some packages) are dropped as soon as they are reduced to what the scan uses.
+  // The store takes each name's document from the resolution synchronously when asked: every name is asked now,
+  // and the rest (many megabytes for some packages) are dropped.
   for (const name of treeNames) void packuments.get(name);
-  documents.clear();
+  packuments.dropResolutionReads();
   const checkedAt = request.now ?? new Date();
   await request.suspects?.load();
 
@@ -197,7 +195,7 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
 }
 
 /** The ideal tree of the specs, its documents requested at once when the same specs were resolved before. */
-async function resolveSpecs(request: ScanRequest, documents: Map<string, Packument>) {
+async function resolveSpecs(request: ScanRequest, documents: DocumentSource) {
   const registry = String(request.npmOptions.registry ?? '');
   const specs = request.specs.map((spec) => spec.raw);
   const expected = (await request.treeNames?.get(registry, specs)) ?? [];

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import type { Packument } from 'pacote';
 import { EntryStore, isRecord, sha256 } from '../cache/entry-store.js';
-import type { DocumentValidators, PackumentIndex, ReleaseRecord } from './packument.js';
+import type { DocumentValidators } from './document-client.js';
+import type { PackumentIndex, ReleaseRecord } from './packument.js';
 
 const FORMAT = 'packuments-v1';
 /** Reduced documents are small (a few KB to a few hundred for packages with thousands of versions). */
@@ -14,6 +16,8 @@ interface StoredIndex extends Omit<PackumentIndex, 'releases'> {
   digest?: string;
   /** The registry's validators for that document, sent back on the next run so an unchanged one is a 304. */
   validators?: DocumentValidators;
+  /** What a package scan's resolution reads of the same document (installView), when one resolved from it. */
+  install?: Packument;
 }
 
 /** A stored index, with when it was read from the registry and what identifies the document it came from. */
@@ -22,6 +26,14 @@ export interface StoredPackumentIndex {
   storedAt: number;
   digest?: string;
   validators?: DocumentValidators;
+  install?: Packument;
+}
+
+/** What identifies the document an index was reduced from, and what else was kept of it. */
+export interface StoredWith {
+  digest?: string | undefined;
+  validators?: DocumentValidators | undefined;
+  install?: Packument | undefined;
 }
 
 /** Older than this, a stored document is not used even offline-first: deprecations and takeovers move on. */
@@ -51,20 +63,20 @@ export class PackumentIndexCache {
   async get(registry: string, name: string): Promise<StoredPackumentIndex | undefined> {
     const stored = await this.#store.get(this.#key(registry, name));
     if (!stored || stored.name !== name || !(Date.now() - stored.storedAt < MAX_AGE_MS)) return undefined;
-    const { storedAt, digest, validators, ...index } = stored;
+    const { storedAt, digest, validators, install, ...index } = stored;
     return {
       index: { ...index, releases: new Map(stored.releases.map((release) => [release.version, release])) },
       storedAt,
       ...(digest ? { digest } : {}),
       ...(validators ? { validators } : {}),
+      ...(install ? { install } : {}),
     };
   }
 
   async put(
     registry: string,
     index: PackumentIndex,
-    digest?: string,
-    validators?: DocumentValidators,
+    { digest, validators, install }: StoredWith = {},
   ): Promise<void> {
     await this.#store.put(this.#key(registry, index.name), {
       ...index,
@@ -72,6 +84,7 @@ export class PackumentIndexCache {
       storedAt: Date.now(),
       ...(digest ? { digest } : {}),
       ...(validators ? { validators } : {}),
+      ...(install ? { install } : {}),
     });
   }
 
@@ -91,6 +104,7 @@ function isStoredIndex(value: unknown): value is StoredIndex {
     typeof value.storedAt === 'number' &&
     (value.digest === undefined || typeof value.digest === 'string') &&
     (value.validators === undefined || isValidators(value.validators)) &&
+    (value.install === undefined || (isRecord(value.install) && isRecord(value.install.versions))) &&
     typeof value.timesTrusted === 'boolean' &&
     Array.isArray(value.unpublished) &&
     (value.whole === undefined || Array.isArray(value.whole)) &&

@@ -1,14 +1,13 @@
-import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import npa from 'npm-package-arg';
-import registryFetch, { pickRegistry } from 'npm-registry-fetch';
-import pLimit from 'p-limit';
-import pacote, { type Packument } from 'pacote';
+import { pickRegistry } from 'npm-registry-fetch';
+import type { Packument } from 'pacote';
 import semver from 'semver';
 import { errorMessage, npmErrorCode } from '../errors.js';
-import { briefRetry } from '../fetch/tarball.js';
 import type { NpmOptions } from '../npm-config.js';
+import { DocumentClient, type DocumentValidators } from './document-client.js';
 import type { PackumentIndexCache, StoredPackumentIndex } from './index-cache.js';
+import { installView } from './install-view.js';
 import { previousRelease } from './releases.js';
 
 /** The parts of one published version's registry manifest the checks compare with the tarball. */
@@ -253,146 +252,76 @@ export function isRegistryPackageName(name: string): boolean {
   }
 }
 
-/**
- * Arborist's documents as pacote's `packumentCache`, read but never written: pacote stores every document it
- * fetches in that cache, and a plain map kept each full document (megabytes for some names) alive for the
- * whole scan. A 1,359-package audit held every one of its 1,163 documents at once.
- */
-function readOnly(documents: Map<string, Packument>): Map<string, Packument> {
-  const view = {
-    has: (key: string) => documents.has(key),
-    get: (key: string) => documents.get(key),
-    set: () => view,
-    delete: () => false,
-  };
-  return view as unknown as Map<string, Packument>;
-}
-
-/** A stored index confirmed by the registry's unchanged bytes is rewritten only this often, to renew its age. */
-const REFRESH_STORED_MS = 24 * 60 * 60 * 1000;
-
-/** What pacote sends with a document request, so registries and proxies see the same client either way. */
-function headersOf(npmOptions: NpmOptions): Record<string, string> {
-  const extra = npmOptions.headers && typeof npmOptions.headers === 'object' ? npmOptions.headers : {};
-  return {
-    'user-agent':
-      typeof npmOptions.userAgent === 'string' ? npmOptions.userAgent : `ocellus node/${process.version}`,
-    ...(extra as Record<string, string>),
-    'pacote-req-type': 'packument',
-  };
-}
-
-/** What a registry sent to identify a document's bytes (a mirror may send neither). */
-export interface DocumentValidators {
-  etag?: string;
-  lastModified?: string;
-}
-
-function validatorsOf(headers: { get(name: string): string | null }): DocumentValidators | undefined {
-  const etag = headers.get('etag');
-  const lastModified = headers.get('last-modified');
-  return etag || lastModified
-    ? { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) }
-    : undefined;
-}
-
-function conditionalHeaders(validators: DocumentValidators | undefined): Record<string, string> {
-  return {
-    ...(validators?.etag ? { 'if-none-match': validators.etag } : {}),
-    ...(validators?.lastModified ? { 'if-modified-since': validators.lastModified } : {}),
-  };
-}
-
-/**
- * The most a registry document may weigh. The biggest real ones are tens of megabytes (next: 21 MB, with every
- * version's manifest); a registry or proxy that sends more is not describing a package, and the package is then
- * not analysed.
- */
-export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
-/**
- * The most all documents being read at once may weigh together (`maxsockets` of them, up to 64): sixteen real
- * documents of the biggest kind stay well under it, while a registry sending the most each document may weigh
- * would otherwise hold 4 GB and more in memory before anything is parsed.
- */
-export const MAX_DOCUMENTS_IN_FLIGHT_BYTES = 512 * 1024 * 1024;
-
-/** Bytes of document bodies being read, shared by every download of one store. */
-interface InFlight {
-  used: number;
-  readonly max: number;
-}
-
-/**
- * A response body read whole, or an error as soon as it passes `max` bytes. The request is aborted then, which
- * closes the connection: destroying only the body stream left the socket feeding a closed gunzip stream, whose
- * next write threw outside any caller and ended the process.
- */
-async function boundedBody(
-  body: AsyncIterable<Buffer>,
-  max: number,
-  inFlight: InFlight,
-  abort: () => void,
-): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      size += chunk.length;
-      inFlight.used += chunk.length;
-      if (size > max) {
-        abort();
-        throw new Error(`the document is over ${max} bytes, more than any registry document should be`);
-      }
-      if (inFlight.used > inFlight.max) {
-        abort();
-        throw new Error(
-          `the registry documents being read at once are over ${inFlight.max} bytes together, more than real ones weigh`,
-        );
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks, size);
-  } finally {
-    // Handed on to be parsed (or dropped): no longer counted as being read.
-    inFlight.used -= size;
-  }
-}
-
-/** Identifies a document's bytes. Only equality matters; SHA-256 because it is the fastest here (SHA-NI). */
-const digestOf = (body: Buffer) => `sha256-${createHash('sha256').update(body).digest('base64')}`;
-
 export type PackumentOutcome =
   | { ok: true; index: PackumentIndex }
   | { ok: false; code: string; reason: string };
 
+/** A stored index confirmed by the registry's unchanged bytes is rewritten only this often, to renew its age. */
+const REFRESH_STORED_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A document the resolution read, kept until `get` reduces it (new bytes) or uses the stored entry it confirmed:
+ * one request per name serves both the resolution and the scan.
+ */
+type ResolutionRead =
+  | {
+      kind: 'new';
+      document: unknown;
+      install: Packument;
+      digest: string | undefined;
+      validators: DocumentValidators | undefined;
+    }
+  | {
+      kind: 'stored';
+      stored: StoredPackumentIndex & { install: Packument };
+      /** The registry confirmed it (else it was used offline-first, without asking). */
+      confirmed: boolean;
+      /** What the registry sent this time, when it sent the same bytes again. */
+      validators?: DocumentValidators | undefined;
+    };
+
+/** What a registry read leaves to store: the index, the install view when kept, and what identifies the bytes. */
+interface Reduced {
+  index: PackumentIndex;
+  install: Packument | undefined;
+  digest: string | undefined;
+  validators: DocumentValidators | undefined;
+  store: boolean;
+}
+
+const failure = (name: string, error: unknown): { ok: false; code: string; reason: string } => ({
+  ok: false,
+  code: npmErrorCode(error) ?? 'EPACKUMENT',
+  reason: `could not fetch the registry document of ${name}: ${errorMessage(error).split('\n')[0]}`,
+});
+
 /**
  * Full packuments, fetched once per name per run with npm's configuration (auth, proxy, certificates).
  * The full document is needed: the abbreviated one npm installs from has no publish times or publishers.
+ *
+ * A package scan also resolves its tree from this store (`installDocument`): the same request gives Arborist
+ * the document's install view and the scan its index, and both are stored together, with the registry's
+ * validators, so a warm scan's resolution reads neither the full documents nor npm's cache.
  */
 export class PackumentStore {
   readonly #npmOptions: NpmOptions;
   readonly #pending = new Map<string, Promise<PackumentOutcome>>();
-  readonly #documents: Map<string, Packument> | undefined;
+  readonly #installs = new Map<string, Promise<Packument>>();
+  readonly #reads = new Map<string, ResolutionRead>();
   readonly #indexes: PackumentIndexCache | undefined;
   readonly #wanted: ((name: string) => ReadonlySet<string> | undefined) | undefined;
-  /**
-   * Document requests in flight: as many as npm opens sockets. Asked all at once, npm's cache read every stale
-   * entry while the requests queued for a socket (a 1,359-package audit: 470 → 320 MB peak, same time).
-   */
-  readonly #requests: ReturnType<typeof pLimit>;
-  readonly #maxDocumentBytes: number;
-  readonly #inFlight: InFlight;
+  readonly #client: DocumentClient;
+  /** Set once the store served a resolution: install views are then stored beside the indexes. */
+  #resolving = false;
 
   /**
-   * `documents`: full registry documents already fetched this run (by Arborist), read before the network.
-   * `indexes`: reduced documents on disk, written after each fetch and read instead of fetching when npm's
-   * `prefer-offline` (or `offline`) is set.
+   * `indexes`: reduced documents on disk, written after each fetch, confirmed with the registry on the next run
+   * and read without asking when npm's `prefer-offline` (or `offline`) is set.
    * `wanted`: the versions of each name the caller will ask about; the rest are kept thin (`slimIndex`).
    */
   constructor(
     npmOptions: NpmOptions,
     options: {
-      documents?: Map<string, Packument> | undefined;
       indexes?: PackumentIndexCache | undefined;
       wanted?: (name: string) => ReadonlySet<string> | undefined;
       /** MAX_DOCUMENT_BYTES and MAX_DOCUMENTS_IN_FLIGHT_BYTES unless given (tests). */
@@ -401,13 +330,21 @@ export class PackumentStore {
     } = {},
   ) {
     this.#npmOptions = npmOptions;
-    this.#documents = options.documents;
     this.#indexes = options.indexes;
     this.#wanted = options.wanted;
-    this.#maxDocumentBytes = options.maxDocumentBytes ?? MAX_DOCUMENT_BYTES;
-    this.#inFlight = { used: 0, max: options.maxInFlightBytes ?? MAX_DOCUMENTS_IN_FLIGHT_BYTES };
-    const sockets = Number(npmOptions.maxSockets);
-    this.#requests = pLimit(Number.isInteger(sockets) && sockets > 0 ? Math.min(sockets, 64) : 16);
+    this.#client = new DocumentClient(npmOptions, {
+      ...(options.maxDocumentBytes ? { maxDocumentBytes: options.maxDocumentBytes } : {}),
+      ...(options.maxInFlightBytes ? { maxInFlightBytes: options.maxInFlightBytes } : {}),
+      digests: options.indexes !== undefined,
+    });
+  }
+
+  get #offlineFirst(): boolean {
+    return this.#npmOptions.preferOffline === true || this.#npmOptions.offline === true;
+  }
+
+  #registryOf(name: string): string {
+    return this.#indexes ? String(pickRegistry(name, this.#npmOptions)) : '';
   }
 
   get(name: string): Promise<PackumentOutcome> {
@@ -419,6 +356,57 @@ export class PackumentStore {
     return pending;
   }
 
+  /**
+   * The document as the resolution reads it (`installView`), once per name. It rejects with the registry's own
+   * error (a 404 names the package), which Arborist reports as it would its own.
+   */
+  installDocument(name: string): Promise<Packument> {
+    this.#resolving = true;
+    let pending = this.#installs.get(name);
+    if (!pending) {
+      pending = this.#readForInstall(name);
+      this.#installs.set(name, pending);
+    }
+    return pending;
+  }
+
+  /** Resolution is over: documents read for names the scan does not ask about are let go. */
+  dropResolutionReads(): void {
+    this.#reads.clear();
+    this.#installs.clear();
+  }
+
+  async #readForInstall(name: string): Promise<Packument> {
+    if (!isRegistryPackageName(name))
+      throw new Error(`${JSON.stringify(name)} is not a registry package name`);
+    const found = await this.#indexes?.get(this.#registryOf(name), name);
+    const stored = found?.install ? { ...found, install: found.install } : undefined;
+    if (stored && this.#offlineFirst) {
+      this.#reads.set(name, { kind: 'stored', stored, confirmed: false });
+      return stored.install;
+    }
+    const downloaded = await this.#client.download(name, stored?.validators);
+    if (downloaded === 'unchanged') {
+      if (!stored) throw new Error(`the registry confirmed a copy of ${name} that is not stored`);
+      this.#reads.set(name, { kind: 'stored', stored, confirmed: true });
+      return stored.install;
+    }
+    if (stored?.digest && stored.digest === downloaded.digest) {
+      this.#reads.set(name, { kind: 'stored', stored, confirmed: true, validators: downloaded.validators });
+      return stored.install;
+    }
+    const document: unknown = JSON.parse(downloaded.body.toString('utf8'));
+    const install = installView(document);
+    this.#reads.set(name, {
+      kind: 'new',
+      document,
+      install,
+      digest: downloaded.digest,
+      validators: downloaded.validators,
+    });
+    return install;
+  }
+
   async #fetch(name: string): Promise<PackumentOutcome> {
     if (!isRegistryPackageName(name)) {
       return {
@@ -427,67 +415,65 @@ export class PackumentStore {
         reason: `${JSON.stringify(name)} is not a registry package name`,
       };
     }
+    // Taken before any await: the caller drops the resolution's reads right after asking for every name.
+    const read = this.#reads.get(name);
+    this.#reads.delete(name);
     const wanted = this.#wanted?.(name);
-    // Arborist's documents are handed over synchronously (the caller clears them right after asking).
-    if (this.#documents?.size) return this.#fromNetwork(name, wanted);
-    const registry = this.#indexes ? String(pickRegistry(name, this.#npmOptions)) : '';
-    const offlineFirst = this.#npmOptions.preferOffline === true || this.#npmOptions.offline === true;
-    const stored = await this.#indexes?.get(registry, name);
-    // A stored index that lacks a wanted version (or the release it replaced) is no answer: fetched whole.
-    const usable =
-      stored && coversVersions(stored.index, wanted ?? new Set(stored.index.releases.keys()))
-        ? stored
-        : undefined;
-    if (usable && offlineFirst) return { ok: true, index: usable.index };
-    // Only --offline reads npm's cache: audits no longer write documents there, so what it holds may be months
-    // old, where a stored reduction is never over a week.
-    const outcome = await this.#fromRegistry(name, wanted, usable, this.#npmOptions.offline !== true);
+    const registry = this.#registryOf(name);
+    let outcome: ({ ok: true } & Reduced) | { ok: false; code: string; reason: string };
+    if (read?.kind === 'new') {
+      outcome = {
+        ok: true,
+        index: indexPackument(read.document, wanted),
+        install: read.install,
+        digest: read.digest,
+        validators: read.validators,
+        store: true,
+      };
+    } else {
+      const stored = read?.kind === 'stored' ? read.stored : await this.#indexes?.get(registry, name);
+      // A stored index that lacks a wanted version (or the release it replaced) is no answer: fetched whole.
+      const usable =
+        stored && coversVersions(stored.index, wanted ?? new Set(stored.index.releases.keys()))
+          ? stored
+          : undefined;
+      if (usable && read?.kind === 'stored') {
+        const validators = read.validators ?? usable.validators;
+        outcome = {
+          ok: true,
+          ...this.#confirmed(usable),
+          validators,
+          store:
+            read.confirmed &&
+            (this.#due(usable) || JSON.stringify(validators) !== JSON.stringify(usable.validators)),
+        };
+      } else if (usable && this.#offlineFirst) {
+        return { ok: true, index: usable.index };
+      } else {
+        outcome = await this.#fromRegistry(name, wanted, usable);
+      }
+    }
     if (outcome.ok && this.#indexes && outcome.store)
-      await this.#indexes.put(registry, outcome.index, outcome.digest, outcome.validators);
+      await this.#indexes.put(registry, outcome.index, {
+        digest: outcome.digest,
+        validators: outcome.validators,
+        install: outcome.install,
+      });
     return outcome.ok ? { ok: true, index: outcome.index } : outcome;
   }
 
-  /**
-   * The full document's bytes with their digest and validators, or `unchanged` when the registry confirmed the
-   * copy `ask` identifies. Unless --offline (`direct`), npm's cache is neither read nor written: the stored index
-   * is this scan's copy, and a registry without validators (some mirrors) had every full document rewritten to
-   * npm's cache on every run (a 1,359-package audit: 1.3 s of its 6.5 s warm). --offline reads npm's cache.
-   */
-  async #download(
-    name: string,
-    direct: boolean,
-    ask: DocumentValidators | undefined,
-  ): Promise<'unchanged' | { body: Buffer; digest?: string; validators?: DocumentValidators }> {
-    const spec = npa(name);
-    const registry = String(pickRegistry(name, this.#npmOptions)).replace(/\/+$/, '');
-    const request = new AbortController();
-    const conditions = direct ? conditionalHeaders(ask) : {};
-    const response = await registryFetch(`${registry}/${spec.escapedName}`, {
-      ...this.#npmOptions,
-      signal: request.signal,
-      ...(direct ? { cache: undefined } : {}),
-      headers: { ...headersOf(this.#npmOptions), accept: 'application/json', ...conditions },
-      spec,
-      retry: briefRetry(this.#npmOptions.retry),
-    });
-    if (response.status === 304) {
-      // A 304 to a request that named no copy would be a body-less answer to take as a document: refused.
-      if (Object.keys(conditions).length === 0)
-        throw new Error(`the registry answered 304 for ${name} without being asked to`);
-      return 'unchanged';
-    }
-    const body = await boundedBody(
-      response.body as unknown as AsyncIterable<Buffer>,
-      this.#maxDocumentBytes,
-      this.#inFlight,
-      () => request.abort(),
-    );
-    const validators = validatorsOf(response.headers);
-    // Only a stored reduction is ever compared with the digest (--no-cache stores none).
+  /** Renewed once a day even when unchanged, so its age (which offline use is bounded by) stays current. */
+  #due(stored: StoredPackumentIndex): boolean {
+    return Date.now() - stored.storedAt > REFRESH_STORED_MS;
+  }
+
+  /** A stored entry the registry confirmed, to be kept as it is (its install view too). */
+  #confirmed(stored: StoredPackumentIndex): Omit<Reduced, 'store'> {
     return {
-      body,
-      ...(this.#indexes ? { digest: digestOf(body) } : {}),
-      ...(validators ? { validators } : {}),
+      index: stored.index,
+      install: stored.install,
+      digest: stored.digest,
+      validators: stored.validators,
     };
   }
 
@@ -501,72 +487,35 @@ export class PackumentStore {
     name: string,
     wanted: ReadonlySet<string> | undefined,
     stored: StoredPackumentIndex | undefined,
-    direct: boolean,
-  ): Promise<
-    | {
-        ok: true;
-        index: PackumentIndex;
-        digest: string | undefined;
-        validators: DocumentValidators | undefined;
-        store: boolean;
-      }
-    | { ok: false; code: string; reason: string }
-  > {
+  ): Promise<({ ok: true } & Reduced) | { ok: false; code: string; reason: string }> {
     try {
-      // Only the download holds a request place: parsing never delays the next request.
-      const downloaded = await this.#requests(() => this.#download(name, direct, stored?.validators));
-      const renew = stored ? Date.now() - stored.storedAt > REFRESH_STORED_MS : true;
+      // Only --offline reads npm's cache: documents are not written there, so what it holds may be months old,
+      // where a stored reduction is never over a week.
+      const downloaded = await this.#client.download(name, stored?.validators);
       if (downloaded === 'unchanged' && stored)
-        return {
-          ok: true,
-          index: stored.index,
-          digest: stored.digest,
-          validators: stored.validators,
-          store: renew,
-        };
+        return { ok: true, ...this.#confirmed(stored), store: this.#due(stored) };
       if (downloaded === 'unchanged')
         throw new Error(`the registry confirmed a copy of ${name} that is not stored`);
       const { body, digest, validators } = downloaded;
       if (stored?.digest && stored.digest === digest)
         return {
           ok: true,
-          index: stored.index,
-          digest,
+          ...this.#confirmed(stored),
           validators,
-          store: renew || JSON.stringify(validators) !== JSON.stringify(stored.validators),
+          store: this.#due(stored) || JSON.stringify(validators) !== JSON.stringify(stored.validators),
         };
+      const document: unknown = JSON.parse(body.toString('utf8'));
       return {
         ok: true,
-        index: indexPackument(JSON.parse(body.toString('utf8')), wanted),
+        index: indexPackument(document, wanted),
+        // Kept for the next resolution only by a store that resolved one: an audit's are never read.
+        install: this.#resolving ? installView(document) : undefined,
         digest,
         validators,
         store: true,
       };
     } catch (error) {
-      return {
-        ok: false,
-        code: npmErrorCode(error) ?? 'EPACKUMENT',
-        reason: `could not fetch the registry document of ${name}: ${errorMessage(error).split('\n')[0]}`,
-      };
-    }
-  }
-
-  async #fromNetwork(name: string, wanted: ReadonlySet<string> | undefined): Promise<PackumentOutcome> {
-    try {
-      const packument = await pacote.packument(name, {
-        ...this.#npmOptions,
-        fullMetadata: true,
-        ignoreScripts: true,
-        ...(this.#documents ? { packumentCache: readOnly(this.#documents) } : {}),
-        retry: briefRetry(this.#npmOptions.retry),
-      });
-      return { ok: true, index: indexPackument(packument, wanted) };
-    } catch (error) {
-      return {
-        ok: false,
-        code: npmErrorCode(error) ?? 'EPACKUMENT',
-        reason: `could not fetch the registry document of ${name}: ${errorMessage(error).split('\n')[0]}`,
-      };
+      return failure(name, error);
     }
   }
 }

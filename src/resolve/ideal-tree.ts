@@ -5,7 +5,7 @@ import Arborist from '@npmcli/arborist';
 import npa from 'npm-package-arg';
 import { pickRegistry } from 'npm-registry-fetch';
 import pLimit from 'p-limit';
-import pacote, { type Packument } from 'pacote';
+import type { Packument } from 'pacote';
 import { errorMessage, npmErrorCode, OcellusError } from '../errors.js';
 import { briefRetry } from '../fetch/tarball.js';
 import type { PackageNode } from '../model.js';
@@ -29,6 +29,12 @@ export interface ResolvedTree {
 type ArboristNode = Arborist.Node;
 const isInert = (node: ArboristNode) => (node as ArboristNode & { inert?: boolean }).inert === true;
 
+/** Where a resolution reads registry documents instead of through npm's cache: the scan's PackumentStore. */
+export interface DocumentSource {
+  /** A document as Arborist reads it (installView), once per name; rejects with the registry's error. */
+  installDocument(name: string): Promise<Packument>;
+}
+
 /**
  * Builds the tree `npm install <specs>` would produce, without installing anything: Arborist's ideal tree,
  * built in an empty throw-away folder, reads packuments only. No tarball is extracted and no script runs.
@@ -37,20 +43,19 @@ export async function resolveIdealTree(
   specs: ScanSpec[],
   npmOptions: NpmOptions,
   /**
-   * Registry documents Arborist reads are left here (full ones, with publish times and publishers), so the scan
-   * reads each one once instead of fetching the abbreviated and then the full document.
+   * Every registry document Arborist reads comes from here (bounded in size, stored with the scan's own
+   * reduction of it), and the dependencies of each are requested as it arrives. Without it, Arborist reads
+   * through npm's cache alone.
    */
-  documents?: Map<string, Packument>,
+  source?: DocumentSource,
   /** Names the tree is expected to hold (the last resolution's): their documents are requested at once. */
   expectedNames: readonly string[] = [],
 ): Promise<ResolvedTree> {
   const folder = await mkdtemp(join(tmpdir(), 'ocellus-resolve-'));
-  // Arborist and the prefetch share one cache of documents; each one that lands in it is followed at once.
-  const shared = documents ? new ObservedDocuments() : undefined;
-  const requests = shared ? new DocumentRequests(npmOptions, shared) : undefined;
-  const ahead = requests ? new DependencyPrefetch((name) => requests.request(name), npmOptions) : undefined;
+  const shared = source ? new RoutedDocuments(npmOptions, source) : undefined;
+  const ahead = shared ? new DependencyPrefetch((name) => shared.prefetch(name), npmOptions) : undefined;
   if (shared && ahead) shared.onDocument = (document) => ahead.documentArrived(document);
-  for (const name of expectedNames) requests?.request(name);
+  for (const name of expectedNames) shared?.prefetch(name);
   for (const spec of specs) {
     const given = spec.arboristSpec;
     const wanted = given ? registryWanted(() => npa(given)) : undefined;
@@ -68,7 +73,8 @@ export async function resolveIdealTree(
       save: false,
       // The throw-away root is not the user's project: never let a workspace config leak in.
       workspacesEnabled: false,
-      ...(shared ? { fullMetadata: true, packumentCache: shared } : {}),
+      // pacote awaits what it finds under a key, so a request in flight serves as well as a document.
+      ...(shared ? { fullMetadata: true, packumentCache: shared as unknown as Map<string, Packument> } : {}),
     });
     let tree: ArboristNode;
     try {
@@ -79,81 +85,88 @@ export async function resolveIdealTree(
     return collectPackages(tree);
   } finally {
     ahead?.close();
-    // Every request settles before the documents are handed on, so none lands in the map after it is cleared.
-    await requests?.settled();
-    if (shared && documents) for (const [key, value] of shared) documents.set(key, value);
+    // Every request settles before the caller takes the documents over.
+    await shared?.settled();
     await rm(folder, { recursive: true, force: true });
   }
 }
 
-/** Arborist's document cache (pacote's `packumentCache`), telling when a whole document has been stored. */
-class ObservedDocuments extends Map<string, Packument> {
-  onDocument: (document: Packument) => void = () => {};
-
-  override set(key: string, value: Packument): this {
-    super.set(key, value);
-    // In-flight requests are stored too (as promises): only a finished document is followed.
-    if (value && typeof value === 'object' && typeof (value as { then?: unknown }).then !== 'function')
-      this.onDocument(value);
-    return this;
-  }
-}
-
 /**
- * Requests registry documents ahead of Arborist, through the same cache Arborist reads (pacote finds a request
- * in flight there and waits for it instead of sending its own). Used for the names the last resolution of the
- * same specs held and for the dependencies DependencyPrefetch follows. A request that fails is dropped from
- * the cache, so Arborist then asks for that document itself and gets its own answer (or its own error).
+ * Arborist's document cache (pacote's `packumentCache`), answering every registry document Arborist asks for
+ * from the DocumentSource: pacote looks a key up before fetching, and a key found holds the request in flight.
+ * The same requests are started ahead of Arborist for the names the last resolution held and for the
+ * dependencies DependencyPrefetch follows; each document that arrives is handed to `onDocument`.
  */
-class DocumentRequests {
-  private readonly pending: Promise<unknown>[] = [];
-  // npm's sockets are the real limit; this one keeps a long list from opening thousands of cache files at once.
-  private readonly limit = pLimit(PREFETCH_AT_ONCE);
-  private readonly options: Record<string, unknown>;
-  private closed = false;
+class RoutedDocuments extends Map<string, Packument | Promise<Packument>> {
+  onDocument: (document: Packument) => void = () => {};
+  readonly #pending: Promise<unknown>[] = [];
+  // The source bounds requests by npm's sockets; this keeps a long list of names from opening thousands of
+  // stored entries at once, and Arborist's own reads never wait behind it.
+  readonly #limit = pLimit(PREFETCH_AT_ONCE);
+  #open = true;
 
   constructor(
     private readonly npmOptions: NpmOptions,
-    private readonly cache: Map<string, Packument>,
+    private readonly source: DocumentSource,
   ) {
-    this.options = {
-      ...npmOptions,
-      fullMetadata: true,
-      ignoreScripts: true,
-      retry: briefRetry(npmOptions.retry),
-    };
+    super();
   }
 
-  request(name: string): void {
-    if (!isRegistryPackageName(name)) return;
-    let url: string;
-    try {
-      url = `${String(pickRegistry(name, this.npmOptions)).replace(/\/+$/, '')}/${npa(name).escapedName}`;
-    } catch {
-      return; // not a registry name any more: Arborist will say what it is
-    }
-    // pacote's own key for a full document (registry.js); if it ever changes, prefetching only stops helping.
-    const key = `full:${url}`;
-    const request = this.limit(() => {
-      // Already asked for (by Arborist while this waited its turn), or resolution is over: nothing to add.
-      if (this.cache.has(key) || this.closed) return undefined;
-      // pacote looks the key up before its first await, so the request is stored only once it has started;
-      // stored earlier, pacote would find it and wait on itself for ever.
-      const fetching = pacote.packument(name, { ...this.options, packumentCache: this.cache }).catch(() => {
-        // A waiting reader gets a fresh request of its own, with its own error to report.
-        this.cache.delete(key);
-        return pacote.packument(name, this.options);
-      });
-      (this.cache as Map<string, Packument | Promise<unknown>>).set(key, fetching);
-      return fetching;
-    });
-    this.pending.push(request.catch(() => {}));
+  override has(key: string): boolean {
+    if (super.has(key)) return true;
+    const name = this.#open ? this.#nameOf(key) : undefined;
+    if (name === undefined) return false;
+    this.#start(name, key);
+    return true;
+  }
+
+  /** Requests a name's document ahead of Arborist, once a place is free. */
+  prefetch(name: string): void {
+    const key = this.#keyOf(name);
+    if (key === undefined) return;
+    // Stored only once started: a key found in the map is awaited, and a queued one would hold Arborist up.
+    this.#pending.push(
+      this.#limit(() => (super.has(key) || !this.#open ? undefined : this.#start(name, key))).catch(() => {}),
+    );
   }
 
   /** No new request starts; resolves once every started one has settled. */
   async settled(): Promise<void> {
-    this.closed = true;
-    await Promise.allSettled(this.pending);
+    this.#open = false;
+    await Promise.allSettled(this.#pending);
+  }
+
+  #start(name: string, key: string): Promise<Packument> {
+    const reading = this.source.installDocument(name).then((document) => {
+      if (this.#open) this.onDocument(document);
+      return document;
+    });
+    // A guess nobody reads may fail unheard; a reader gets the same rejection as its own error.
+    this.#pending.push(reading.catch(() => {}));
+    super.set(key, reading);
+    return reading;
+  }
+
+  /** pacote's own key for a full document (registry.js); if it ever changes, pacote simply fetches itself. */
+  #keyOf(name: string): string | undefined {
+    if (!isRegistryPackageName(name)) return undefined;
+    try {
+      return `full:${String(pickRegistry(name, this.npmOptions)).replace(/\/+$/, '')}/${npa(name).escapedName}`;
+    } catch {
+      return undefined; // not a registry name any more: Arborist will say what it is
+    }
+  }
+
+  /** The name a key asks for, when it is exactly the key of that name (else pacote is left to fetch). */
+  #nameOf(key: string): string | undefined {
+    if (!key.startsWith('full:')) return undefined;
+    let name: string;
+    try {
+      name = decodeURIComponent(key.slice(key.lastIndexOf('/') + 1));
+    } catch {
+      return undefined;
+    }
+    return this.#keyOf(name) === key ? name : undefined;
   }
 }
 

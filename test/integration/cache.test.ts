@@ -257,6 +257,29 @@ describe('the analysis cache', () => {
       expect(online.code).toBe(3);
     });
   });
+  it('npm’s offline setting resolves and scans a package scanned before from what that scan stored, though npm’s cache holds no document', async () => {
+    const dana = user();
+    const faults: Fault[] = [];
+    const proxy = await startFaultProxy(registry, faults);
+    const run = (env: Record<string, string> = {}) =>
+      runCli(['scan', POSTMARK, '--registry', proxy.url, '--format', 'json'], {
+        home: dana.home,
+        env: { OCELLUS_CACHE_DIR: dana.cacheDir, ...env },
+      });
+    try {
+      const online = await run();
+      expect(online.code).toBe(1);
+      faults.push({ path: /./, status: 500 });
+      const before = proxy.seen.length;
+      const offline = await run({ npm_config_offline: 'true' });
+      expect(offline.code).toBe(1);
+      expect(proxy.seen.length).toBe(before);
+      expect(essence(JSON.parse(offline.stdout))).toEqual(essence(JSON.parse(online.stdout)));
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('--prefer-offline audits a project from reduced registry documents, asking the registry nothing', async () => {
     const heidi = user();
     const dir = await lockedMonorepo(registry, heidi.home.cache);

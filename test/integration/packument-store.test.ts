@@ -1,30 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Packument } from 'pacote';
 import { describe, expect, inject, it } from 'vitest';
 import type { NpmOptions } from '../../src/npm-config.js';
 import { PackumentIndexCache } from '../../src/registry/index-cache.js';
 import { PackumentStore } from '../../src/registry/packument.js';
+import { resolveIdealTree } from '../../src/resolve/ideal-tree.js';
+import { parseScanSpec } from '../../src/targets/spec.js';
 import { type Fault, type FaultProxy, startFaultProxy } from '../hostile/fault-proxy.js';
 import { isolatedHome } from './cli.js';
 
 const registry = inject('registryUrl');
-
-describe('PackumentStore', () => {
-  it('never leaves a document it fetched in the map of documents Arborist handed over', async () => {
-    const home = isolatedHome();
-    const npmOptions: NpmOptions = { registry, cache: join(home.cache, '_cacache') };
-    // pacote stores each document it fetches in the cache it is given: a 1,359-package audit kept all 1,163 of
-    // its full documents alive until the end of the scan.
-    const handed = { name: 'handed-over', versions: {}, 'dist-tags': {} } as unknown as Packument;
-    const documents = new Map<string, Packument>([['full:elsewhere/handed-over', handed]]);
-    const store = new PackumentStore(npmOptions, { documents });
-    const outcome = await store.get('postmark-mcp-bcc-backdoor');
-    expect(outcome.ok && outcome.index.releases.has('1.0.16')).toBe(true);
-    expect([...documents.keys()]).toEqual(['full:elsewhere/handed-over']);
-  });
-});
 
 describe('PackumentStore online, with stored reductions', () => {
   const NAME = 'postmark-mcp-bcc-backdoor';
@@ -72,7 +59,7 @@ describe('PackumentStore online, with stored reductions', () => {
       if (!entry) throw new Error('nothing stored');
       for (const release of entry.index.releases.values())
         release.deprecated = 'mark of the stored reduction';
-      await stored.put(proxy.url, entry.index, entry.digest, entry.validators);
+      await stored.put(proxy.url, entry.index, entry);
       const same = await storeFor(proxy.url, dir, npmCache).get(NAME);
       expect(same.ok && same.index.releases.get('1.0.16')?.deprecated).toBe('mark of the stored reduction');
       faults.unshift({
@@ -182,5 +169,66 @@ describe('PackumentStore online, with stored reductions', () => {
     } finally {
       await proxy.stop();
     }
+  });
+
+  it('serves a scan’s resolution and its registry checks with one request per document, and the next resolution from the stored copy', async () => {
+    const { npmCache, dir } = folders();
+    const proxy = await startFaultProxy(registry, []);
+    try {
+      const first = storeFor(proxy.url, dir, npmCache);
+      const resolvedFrom = await first.installDocument(NAME);
+      const index = await first.get(NAME);
+      expect(documentAnswers(proxy)).toEqual([200]);
+      // What the resolution reads: every version's dependencies and tarball, none of the publishers or scripts.
+      const release = resolvedFrom.versions['1.0.16'] as unknown as Record<string, unknown>;
+      expect(release.dist).toEqual(expect.objectContaining({ integrity: expect.stringMatching(/^sha512-/) }));
+      expect(release).not.toHaveProperty('_npmUser');
+      expect(release).not.toHaveProperty('maintainers');
+      expect(index.ok && index.index.releases.get('1.0.16')?.publisher).toBeTruthy();
+
+      const second = storeFor(proxy.url, dir, npmCache);
+      expect(await second.installDocument(NAME)).toEqual(resolvedFrom);
+      expect(await second.get(NAME)).toEqual(index);
+      expect(documentAnswers(proxy)).toEqual([200, 304]);
+      expect(existsSync(npmCache)).toBe(false);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('asks again, whole, for a document whose stored copy lacks the versions the resolution picked', async () => {
+    const { npmCache, dir } = folders();
+    const proxy = await startFaultProxy(registry, []);
+    const store = (wanted: string) =>
+      new PackumentStore(
+        { registry: proxy.url, cache: npmCache },
+        { indexes: new PackumentIndexCache(dir, 'fingerprint'), wanted: () => new Set([wanted]) },
+      );
+    try {
+      const first = store('1.0.16');
+      await first.installDocument(NAME);
+      await first.get(NAME);
+      // The next scan resolves to a version the stored reduction kept thin: the 304 serves the resolution, and
+      // the whole document is read again for the scan.
+      const second = store('1.0.14');
+      await second.installDocument(NAME);
+      const outcome = await second.get(NAME);
+      expect(outcome.ok && outcome.index.releases.get('1.0.14')?.integrity).toMatch(/^sha512-/);
+      expect(documentAnswers(proxy)).toEqual([200, 304, 200]);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('bounds the documents Arborist reads: one over the bound stops the resolution with the reason', async () => {
+    const { npmCache, dir } = folders();
+    const npmOptions: NpmOptions = { registry, cache: npmCache };
+    const small = new PackumentStore(npmOptions, {
+      indexes: new PackumentIndexCache(dir, 'fingerprint'),
+      maxDocumentBytes: 1024,
+    });
+    const resolving = resolveIdealTree([parseScanSpec(NAME, tmpdir())], npmOptions, small);
+    await expect(resolving).rejects.toThrow(/over 1024 bytes/);
+    expect(existsSync(npmCache)).toBe(false);
   });
 });
