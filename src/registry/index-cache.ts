@@ -7,6 +7,12 @@ import type { PackumentIndex, ReleaseRecord } from './packument.js';
 const FORMAT = 'packuments-v1';
 /** Reduced documents are small (a few KB to a few hundred for packages with thousands of versions). */
 const MAX_BYTES = 128 * 1024 * 1024;
+/**
+ * Install views are bigger (every version's dependencies: 126 MB for 2,877 real documents, against 28 MB of
+ * indexes), so they are a store of their own: they never push the indexes out, and an audit never reads them.
+ */
+const INSTALL_FORMAT = 'install-views-v1';
+const INSTALL_MAX_BYTES = 384 * 1024 * 1024;
 
 interface StoredIndex extends Omit<PackumentIndex, 'releases'> {
   releases: ReleaseRecord[];
@@ -16,8 +22,14 @@ interface StoredIndex extends Omit<PackumentIndex, 'releases'> {
   digest?: string;
   /** The registry's validators for that document, sent back on the next run so an unchanged one is a 304. */
   validators?: DocumentValidators;
-  /** What a package scan's resolution reads of the same document (installView), when one resolved from it. */
-  install?: Packument;
+}
+
+/** What a package scan's resolution read of a document (installView), and what identifies those bytes. */
+interface StoredInstall {
+  name: string;
+  digest?: string;
+  validators?: DocumentValidators;
+  install: Packument;
 }
 
 /** A stored index, with when it was read from the registry and what identifies the document it came from. */
@@ -26,7 +38,6 @@ export interface StoredPackumentIndex {
   storedAt: number;
   digest?: string;
   validators?: DocumentValidators;
-  install?: Packument;
 }
 
 /** What identifies the document an index was reduced from, and what else was kept of it. */
@@ -49,10 +60,12 @@ const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
  */
 export class PackumentIndexCache {
   readonly #store: EntryStore<StoredIndex>;
+  readonly #installs: EntryStore<StoredInstall>;
   readonly #fingerprint: string;
 
   constructor(dir: string, fingerprint: string) {
     this.#store = new EntryStore(join(dir, FORMAT), MAX_BYTES, isStoredIndex);
+    this.#installs = new EntryStore(join(dir, INSTALL_FORMAT), INSTALL_MAX_BYTES, isStoredInstall);
     this.#fingerprint = fingerprint;
   }
 
@@ -63,14 +76,23 @@ export class PackumentIndexCache {
   async get(registry: string, name: string): Promise<StoredPackumentIndex | undefined> {
     const stored = await this.#store.get(this.#key(registry, name));
     if (!stored || stored.name !== name || !(Date.now() - stored.storedAt < MAX_AGE_MS)) return undefined;
-    const { storedAt, digest, validators, install, ...index } = stored;
+    const { storedAt, digest, validators, ...index } = stored;
     return {
       index: { ...index, releases: new Map(stored.releases.map((release) => [release.version, release])) },
       storedAt,
       ...(digest ? { digest } : {}),
       ...(validators ? { validators } : {}),
-      ...(install ? { install } : {}),
     };
+  }
+
+  /**
+   * The install view stored with `of`, when it was read from the same bytes (the same digest and validators):
+   * an audit that stored a newer index since leaves the older view unused, never paired with the wrong index.
+   */
+  async getInstall(registry: string, of: StoredPackumentIndex): Promise<Packument | undefined> {
+    const stored = await this.#installs.get(this.#key(registry, of.index.name));
+    if (!stored || stored.name !== of.index.name || stored.digest !== of.digest) return undefined;
+    return JSON.stringify(stored.validators) === JSON.stringify(of.validators) ? stored.install : undefined;
   }
 
   async put(
@@ -78,18 +100,20 @@ export class PackumentIndexCache {
     index: PackumentIndex,
     { digest, validators, install }: StoredWith = {},
   ): Promise<void> {
-    await this.#store.put(this.#key(registry, index.name), {
+    const key = this.#key(registry, index.name);
+    const identity = { ...(digest ? { digest } : {}), ...(validators ? { validators } : {}) };
+    await this.#store.put(key, {
       ...index,
       releases: [...index.releases.values()],
       storedAt: Date.now(),
-      ...(digest ? { digest } : {}),
-      ...(validators ? { validators } : {}),
-      ...(install ? { install } : {}),
+      ...identity,
     });
+    if (install) await this.#installs.put(key, { name: index.name, ...identity, install });
   }
 
-  prune(): Promise<void> {
-    return this.#store.prune();
+  async prune(): Promise<void> {
+    await this.#store.prune();
+    await this.#installs.prune();
   }
 
   #key(registry: string, name: string): string {
@@ -104,7 +128,6 @@ function isStoredIndex(value: unknown): value is StoredIndex {
     typeof value.storedAt === 'number' &&
     (value.digest === undefined || typeof value.digest === 'string') &&
     (value.validators === undefined || isValidators(value.validators)) &&
-    (value.install === undefined || (isRecord(value.install) && isRecord(value.install.versions))) &&
     typeof value.timesTrusted === 'boolean' &&
     Array.isArray(value.unpublished) &&
     (value.whole === undefined || Array.isArray(value.whole)) &&
@@ -118,6 +141,17 @@ function isStoredIndex(value: unknown): value is StoredIndex {
         typeof release.provenance === 'boolean' &&
         isRecord(release.manifest),
     )
+  );
+}
+
+function isStoredInstall(value: unknown): value is StoredInstall {
+  return (
+    isRecord(value) &&
+    typeof value.name === 'string' &&
+    (value.digest === undefined || typeof value.digest === 'string') &&
+    (value.validators === undefined || isValidators(value.validators)) &&
+    isRecord(value.install) &&
+    isRecord(value.install.versions)
   );
 }
 

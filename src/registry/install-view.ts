@@ -30,8 +30,15 @@ const VERSION_FIELDS = [
 ] as const;
 /** From `dist`: what locates and verifies the tarball. Attestation and size fields are left out. */
 const DIST_FIELDS = ['tarball', 'integrity', 'shasum', 'signatures'] as const;
-/** `time` stays whole: npm's `--before` picks versions by it. */
-const DOCUMENT_FIELDS = ['name', 'dist-tags', 'time', 'modified', 'policyRestrictions'] as const;
+/** `time` stays whole: npm's `--before` picks versions by it; `stagedVersions` serves npm's `include-staged`. */
+const DOCUMENT_FIELDS = [
+  'name',
+  'dist-tags',
+  'time',
+  'modified',
+  'policyRestrictions',
+  'stagedVersions',
+] as const;
 
 type Json = Record<string, unknown>;
 const asObject = (value: unknown): Json | undefined =>

@@ -366,8 +366,14 @@ export class PackumentStore {
     if (!pending) {
       pending = this.#readForInstall(name);
       this.#installs.set(name, pending);
+      // A failed read is not kept: the next reader (an optional dependency asked for again) asks again.
+      pending.catch(() => {
+        if (this.#installs.get(name) === pending) this.#installs.delete(name);
+      });
     }
-    return pending;
+    // Arborist writes into the manifests it is given (pacote's normalisation, `_from`, `_resolved`): it gets a
+    // copy, so what is stored is the view of the bytes the digest describes and nothing else.
+    return pending.then((view) => structuredClone(view));
   }
 
   /** Resolution is over: documents read for names the scan does not ask about are let go. */
@@ -379,8 +385,10 @@ export class PackumentStore {
   async #readForInstall(name: string): Promise<Packument> {
     if (!isRegistryPackageName(name))
       throw new Error(`${JSON.stringify(name)} is not a registry package name`);
-    const found = await this.#indexes?.get(this.#registryOf(name), name);
-    const stored = found?.install ? { ...found, install: found.install } : undefined;
+    const registry = this.#registryOf(name);
+    const found = await this.#indexes?.get(registry, name);
+    const storedView = found ? await this.#indexes?.getInstall(registry, found) : undefined;
+    const stored = found && storedView ? { ...found, install: storedView } : undefined;
     if (stored && this.#offlineFirst) {
       this.#reads.set(name, { kind: 'stored', stored, confirmed: false });
       return stored.install;
@@ -468,7 +476,7 @@ export class PackumentStore {
   }
 
   /** A stored entry the registry confirmed, to be kept as it is (its install view too). */
-  #confirmed(stored: StoredPackumentIndex): Omit<Reduced, 'store'> {
+  #confirmed(stored: StoredPackumentIndex & { install?: Packument }): Omit<Reduced, 'store'> {
     return {
       index: stored.index,
       install: stored.install,

@@ -141,8 +141,13 @@ class RoutedDocuments extends Map<string, Packument | Promise<Packument>> {
       if (this.#open) this.onDocument(document);
       return document;
     });
-    // A guess nobody reads may fail unheard; a reader gets the same rejection as its own error.
-    this.#pending.push(reading.catch(() => {}));
+    // A guess nobody reads may fail unheard; a reader gets the same rejection as its own error, and a later
+    // reader asks again (pacote drops a failed request from its cache the same way).
+    this.#pending.push(
+      reading.catch(() => {
+        if (super.get(key) === reading) super.delete(key);
+      }),
+    );
     super.set(key, reading);
     return reading;
   }
@@ -224,7 +229,8 @@ function collectPackages(tree: ArboristNode): ResolvedTree {
 function resolveError(error: unknown, specs: ScanSpec[]): OcellusError {
   const code = npmErrorCode(error);
   const detail = error as { pkgid?: string; uri?: string };
-  const pkgid = typeof detail.pkgid === 'string' ? detail.pkgid : undefined;
+  // The scan fetches documents by name alone, so a registry error names `x@*`: the name is what matters.
+  const pkgid = typeof detail.pkgid === 'string' ? detail.pkgid.replace(/@\*$/, '') : undefined;
   const named = specs.find(
     (spec) => spec.name && pkgid && (pkgid === spec.name || pkgid.startsWith(`${spec.name}@`)),
   );

@@ -176,7 +176,11 @@ describe('PackumentStore online, with stored reductions', () => {
     const proxy = await startFaultProxy(registry, []);
     try {
       const first = storeFor(proxy.url, dir, npmCache);
-      const resolvedFrom = await first.installDocument(NAME);
+      const resolvedFrom = structuredClone(await first.installDocument(NAME));
+      // Arborist writes into the manifests it is given; neither a later reader nor the stored copy sees it.
+      const given = await first.installDocument(NAME);
+      (given.versions['1.0.16'] as unknown as Record<string, unknown>)._from = 'written by a reader';
+      expect(await first.installDocument(NAME)).toEqual(resolvedFrom);
       const index = await first.get(NAME);
       expect(documentAnswers(proxy)).toEqual([200]);
       // What the resolution reads: every version's dependencies and tarball, none of the publishers or scripts.
@@ -191,6 +195,35 @@ describe('PackumentStore online, with stored reductions', () => {
       expect(await second.get(NAME)).toEqual(index);
       expect(documentAnswers(proxy)).toEqual([200, 304]);
       expect(existsSync(npmCache)).toBe(false);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('never pairs a stored install view with an index of other bytes', async () => {
+    const { dir } = folders();
+    const cache = new PackumentIndexCache(dir, 'fingerprint');
+    const index = { name: 'x', releases: new Map(), unpublished: [], distTags: {}, timesTrusted: true };
+    const install = { name: 'x', versions: {} } as never;
+    await cache.put('r', index, { digest: 'sha256-old', install });
+    const scanned = await cache.get('r', 'x');
+    expect(scanned && (await cache.getInstall('r', scanned))).toEqual(install);
+    // An audit then stores the index of newer bytes, without a view: the older view is no longer offered.
+    await cache.put('r', index, { digest: 'sha256-new' });
+    const audited = await cache.get('r', 'x');
+    expect(audited && (await cache.getInstall('r', audited))).toBeUndefined();
+  });
+
+  it('asks again for a document whose read failed, instead of keeping the failure for the rest of the scan', async () => {
+    const { npmCache, dir } = folders();
+    const proxy = await startFaultProxy(registry, [
+      { path: new RegExp(`^/${NAME}$`), status: 404, times: 1 },
+    ]);
+    try {
+      const store = storeFor(proxy.url, dir, npmCache);
+      await expect(store.installDocument(NAME)).rejects.toMatchObject({ code: 'E404' });
+      expect(Object.keys((await store.installDocument(NAME)).versions)).toContain('1.0.16');
+      expect(documentAnswers(proxy)).toEqual([404, 200]);
     } finally {
       await proxy.stop();
     }
