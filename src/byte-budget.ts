@@ -20,6 +20,16 @@ export class ByteBudget {
     });
   }
 
+  /**
+   * Takes bytes at once, without waiting, even past the capacity: for bytes already in memory (a download that
+   * outgrew its estimate). Later requests wait until the total is back under the capacity.
+   */
+  charge(bytes: number): () => void {
+    const taken = Math.max(0, bytes);
+    this.#used += taken;
+    return this.#releaser(taken);
+  }
+
   get used(): number {
     return this.#used;
   }

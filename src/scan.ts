@@ -68,9 +68,9 @@ export interface ScanResult {
 }
 
 /**
- * Compressed tarball bytes downloaded and not yet analysed. Downloads outrun parsing on a cold scan; this is
- * what stops them filling memory on a big tree (a package bigger than the whole budget is analysed alone).
- * The unpacked contents exist only inside an analysis, one package per thread at a time.
+ * Compressed tarball bytes being downloaded or waiting for an analysis thread. Downloads outrun parsing on a
+ * cold scan; this is what stops them filling memory on a big tree (a package bigger than the whole budget is
+ * downloaded alone). The unpacked contents exist only inside an analysis, one package per thread at a time.
  */
 const IN_FLIGHT_BYTES = 48 * 1024 * 1024;
 /** $OCELLUS_IN_FLIGHT_MB overrides it (tests use a tiny budget to make every package wait its turn). */
@@ -386,23 +386,31 @@ async function analyseTarballs(
   run: RunContext,
 ): Promise<{ ok: true; analysis: CodeAnalysis } | { ok: false; report: PackageReport }> {
   const { request } = run;
-  const fetched = await run.fetching(async () => {
-    const target =
-      run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
-    const [download, previousDownload] = await Promise.all([
-      downloadTarball(target, request.npmOptions, request.limits),
-      previous ? downloadRelease(node.name, previous, request.npmOptions, request.limits) : undefined,
-    ]);
-    if (!download.ok) return { download, previousDownload };
-    // Charged at the real size while the download place is still held: when the budget is full, further
-    // downloads wait for the analyses to catch up.
+  // Bytes are set aside before downloading, from the sizes the registry lists: charged only after the
+  // download, eight platform binaries of one tree (@next/swc-*, 90 MB each with the release before) were
+  // downloaded at once while each waited for room, 700 MB held on the main thread.
+  const reserved = await run.budget.acquire(
+    downloadEstimate(history.registry?.release) + (previous ? downloadEstimate(previous) : 0),
+  );
+  let held: (() => void) | undefined;
+  try {
+    const fetched = await run.fetching(async () => {
+      const target =
+        run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
+      const [download, previousDownload] = await Promise.all([
+        downloadTarball(target, request.npmOptions, request.limits),
+        previous ? downloadRelease(node.name, previous, request.npmOptions, request.limits) : undefined,
+      ]);
+      return { download, previousDownload };
+    });
+    const { download, previousDownload } = fetched;
+    if (!download.ok) return { ok: false, report: fetchFailure(node, download, run) };
+    // The real size replaces the estimate (a registry that under-states it gets its bytes all the same: they
+    // are already in memory, and later downloads wait until they are handed on).
     const bytes =
       download.tarball.byteLength + (previousDownload?.ok ? previousDownload.tarball.byteLength : 0);
-    return { download, previousDownload, bytes, release: await run.budget.acquire(bytes) };
-  });
-  const { download, previousDownload } = fetched;
-  if (!download.ok) return { ok: false, report: fetchFailure(node, download, run) };
-  try {
+    held = run.budget.charge(bytes);
+    reserved();
     if (previous && previousDownload && !previousDownload.ok)
       history.failure = {
         code: previousDownload.code,
@@ -418,14 +426,29 @@ async function analyseTarballs(
       limits: request.limits,
     };
     // The biggest first: a large package left to the end would run alone while the other threads sit idle.
-    const outcome = await run.analysing.run(fetched.bytes ?? 0, () => run.analyse(task));
+    // The bytes are given back as the analysis starts: the budget bounds what waits for a thread, and the
+    // threads bound what is being analysed. Held until the end, one package bigger than the budget (next)
+    // kept every other download waiting, and the other thread idle, for the 20 s of its analysis.
+    const outcome = await run.analysing.run(bytes, () => {
+      held?.();
+      return run.analyse(task);
+    });
     if (!outcome.ok) return { ok: false, report: fetchFailure(node, outcome, run) };
     if (outcome.previousFailure) history.failure = outcome.previousFailure;
     return { ok: true, analysis: outcome.analysis };
   } finally {
-    fetched.release?.();
+    reserved();
+    held?.();
   }
 }
+
+/** What to set aside for a release's tarball before downloading it: its unpacked size when the registry says. */
+function downloadEstimate(release: ReleaseRecord | undefined): number {
+  // A gzip tarball is smaller than its files (headers aside), so the unpacked size is an upper bound.
+  return release?.unpackedSize ?? UNKNOWN_SIZE_ESTIMATE;
+}
+/** Old releases predate `dist.unpackedSize`; most tarballs are far smaller than this. */
+const UNKNOWN_SIZE_ESTIMATE = 1024 * 1024;
 
 function fetchFailure(
   node: PackageNode,

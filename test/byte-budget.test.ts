@@ -56,4 +56,24 @@ describe('ByteBudget', () => {
     expect(order).toEqual(['big', 'small']);
     expect(budget.used).toBe(0);
   });
+
+  it('takes bytes already in memory at once, past the capacity, and holds later requests until it is under', async () => {
+    const budget = new ByteBudget(100);
+    const estimate = await budget.acquire(20);
+    // The download came out bigger than its estimate: charged in full, without waiting.
+    const actual = budget.charge(150);
+    estimate();
+    expect(budget.used).toBe(150);
+    let next: (() => void) | undefined;
+    void budget.acquire(10).then((release) => {
+      next = release;
+    });
+    await tick();
+    expect(next).toBeUndefined();
+    actual();
+    await tick();
+    expect(next).toBeDefined();
+    expect(budget.used).toBe(10);
+  });
 });
+
