@@ -30,6 +30,10 @@ export class ByteBudget {
     return this.#releaser(taken);
   }
 
+  get capacity(): number {
+    return this.#capacity;
+  }
+
   get used(): number {
     return this.#used;
   }

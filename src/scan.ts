@@ -12,8 +12,15 @@ import { type Check, excerpt } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
 import type { DependencyRecord } from './diff/release.js';
 import { OcellusError, redactSecrets } from './errors.js';
+import { PackageRoom } from './fetch/download-rooms.js';
 import type { ReadLimits } from './fetch/limits.js';
-import { downloadRelease, downloadTarball, fetchPackage } from './fetch/tarball.js';
+import {
+  downloadRelease,
+  downloadTarball,
+  downloadWithin,
+  fetchPackage,
+  type RoomedOutcome,
+} from './fetch/tarball.js';
 import { compareIntegrity, strongIntegrity } from './integrity.js';
 import type { Finding, IncompleteMark, PackageContents, PackageNode, PackageReport } from './model.js';
 import type { NpmOptions } from './npm-config.js';
@@ -69,8 +76,9 @@ export interface ScanResult {
 
 /**
  * Compressed tarball bytes being downloaded or waiting for an analysis thread. Downloads outrun parsing on a
- * cold scan; this is what stops them filling memory on a big tree (a package bigger than the whole budget is
- * downloaded alone). The unpacked contents exist only inside an analysis, one package per thread at a time.
+ * cold scan; this is what stops them filling memory on a big tree (a package that does not fit is read again
+ * from npm's cache when a thread is free: see PackageRoom). The unpacked contents exist only inside an analysis,
+ * one package per thread at a time.
  */
 const IN_FLIGHT_BYTES = 48 * 1024 * 1024;
 /** $OCELLUS_IN_FLIGHT_MB overrides it (tests use a tiny budget to make every package wait its turn). */
@@ -386,69 +394,83 @@ async function analyseTarballs(
   run: RunContext,
 ): Promise<{ ok: true; analysis: CodeAnalysis } | { ok: false; report: PackageReport }> {
   const { request } = run;
-  // Bytes are set aside before downloading, from the sizes the registry lists: charged only after the
-  // download, eight platform binaries of one tree (@next/swc-*, 90 MB each with the release before) were
-  // downloaded at once while each waited for room, 700 MB held on the main thread.
-  const reserved = await run.budget.acquire(
-    downloadEstimate(history.registry?.release) + (previous ? downloadEstimate(previous) : 0),
+  // No download starts while the budget is full (of packages waiting for a thread).
+  (await run.budget.acquire(1))();
+  const target =
+    run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
+  const room = new PackageRoom(run.budget);
+  const [download, previousDownload] = await run.fetching(() =>
+    Promise.all([
+      downloadWithin(target, request.npmOptions, request.limits, room.stream()),
+      previous
+        ? downloadRelease(node.name, previous, request.npmOptions, request.limits, room.stream())
+        : undefined,
+    ]),
   );
-  let held: (() => void) | undefined;
   try {
-    const fetched = await run.fetching(async () => {
-      const target =
-        run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
-      const [download, previousDownload] = await Promise.all([
-        downloadTarball(target, request.npmOptions, request.limits),
-        previous ? downloadRelease(node.name, previous, request.npmOptions, request.limits) : undefined,
-      ]);
-      return { download, previousDownload };
-    });
-    const { download, previousDownload } = fetched;
     if (!download.ok) return { ok: false, report: fetchFailure(node, download, run) };
-    // The real size replaces the estimate (a registry that under-states it gets its bytes all the same: they
-    // are already in memory, and later downloads wait until they are handed on).
-    const bytes =
-      download.tarball.byteLength + (previousDownload?.ok ? previousDownload.tarball.byteLength : 0);
-    held = run.budget.charge(bytes);
-    reserved();
     if (previous && previousDownload && !previousDownload.ok)
       history.failure = {
         code: previousDownload.code,
         reason: `the previous release ${previous.version}, needed for the version diff: ${previousDownload.reason}`,
       };
-    const task: TarballTask = {
-      name: node.name,
-      version: node.version,
-      tarball: download.tarball,
-      ...(previous && previousDownload?.ok
-        ? { previous: { version: previous.version, tarball: previousDownload.tarball } }
-        : {}),
-      limits: request.limits,
-    };
+    // Refused room: the bytes were verified and left in npm's cache, and are read again once a thread is free.
+    const reread = room.refused || !download.tarball || (previousDownload?.ok && !previousDownload.tarball);
+    if (reread) room.release();
+    const sizeOf = (outcome: RoomedOutcome | undefined) =>
+      !outcome?.ok ? 0 : 'size' in outcome ? outcome.size : outcome.tarball.byteLength;
+    const bytes = sizeOf(download) + sizeOf(previousDownload);
+    const kept =
+      !reread && download.tarball
+        ? { tarball: download.tarball, previous: previousDownload?.ok ? previousDownload.tarball : undefined }
+        : undefined;
     // The biggest first: a large package left to the end would run alone while the other threads sit idle.
     // The bytes are given back as the analysis starts: the budget bounds what waits for a thread, and the
     // threads bound what is being analysed. Held until the end, one package bigger than the budget (next)
     // kept every other download waiting, and the other thread idle, for the 20 s of its analysis.
-    const outcome = await run.analysing.run(bytes, () => {
-      held?.();
-      return run.analyse(task);
+    const outcome = await run.analysing.run(bytes, async (): Promise<TarballOutcome> => {
+      room.release();
+      const tarballs = kept ?? (await readAgain(target, previous, previousDownload?.ok === true, run));
+      if ('code' in tarballs) return { ok: false, ...tarballs };
+      return run.analyse({
+        name: node.name,
+        version: node.version,
+        tarball: tarballs.tarball,
+        ...(previous && tarballs.previous
+          ? { previous: { version: previous.version, tarball: tarballs.previous } }
+          : {}),
+        limits: request.limits,
+      });
     });
     if (!outcome.ok) return { ok: false, report: fetchFailure(node, outcome, run) };
     if (outcome.previousFailure) history.failure = outcome.previousFailure;
     return { ok: true, analysis: outcome.analysis };
   } finally {
-    reserved();
-    held?.();
+    room.release();
   }
 }
 
-/** What to set aside for a release's tarball before downloading it: its unpacked size when the registry says. */
-function downloadEstimate(release: ReleaseRecord | undefined): number {
-  // A gzip tarball is smaller than its files (headers aside), so the unpacked size is an upper bound.
-  return release?.unpackedSize ?? UNKNOWN_SIZE_ESTIMATE;
+/** A package's tarballs read again (from npm's cache, where their download left them), whole this time. */
+async function readAgain(
+  target: PackageNode,
+  previous: ReleaseRecord | undefined,
+  withPrevious: boolean,
+  run: RunContext,
+): Promise<{ tarball: Buffer; previous: Buffer | undefined } | { code: string; reason: string }> {
+  const { npmOptions, limits } = run.request;
+  const [download, previousDownload] = await Promise.all([
+    downloadTarball(target, npmOptions, limits),
+    previous && withPrevious ? downloadRelease(target.name, previous, npmOptions, limits) : undefined,
+  ]);
+  if (!download.ok) return download;
+  // It was read once already: failing now is not the version diff's failure but the package's.
+  if (previousDownload && (!previousDownload.ok || !previousDownload.tarball))
+    return {
+      code: previousDownload.ok ? 'EFETCH' : previousDownload.code,
+      reason: `the previous release ${previous?.version}, needed for the version diff, could not be read again`,
+    };
+  return { tarball: download.tarball, previous: previousDownload?.tarball };
 }
-/** Old releases predate `dist.unpackedSize`; most tarballs are far smaller than this. */
-const UNKNOWN_SIZE_ESTIMATE = 1024 * 1024;
 
 function fetchFailure(
   node: PackageNode,

@@ -76,4 +76,3 @@ describe('ByteBudget', () => {
     expect(budget.used).toBe(10);
   });
 });
-

@@ -34,6 +34,27 @@ export async function fetchPackage(
 export type DownloadOutcome = { ok: true; tarball: Buffer } | { ok: false; code: string; reason: string };
 
 /**
+ * Whether a download's bytes may stay in memory, asked as they arrive. A download refused room is still read to
+ * the end (so pacote verifies it and leaves it in npm's cache) but not kept: it is read again when needed.
+ */
+export interface DownloadRoom {
+  /** A new attempt starts (pacote retries from the network after a cache miss): what it took is given back. */
+  restart(): void;
+  /** `bytes` more arrived: whether they may be kept. */
+  take(bytes: number): boolean;
+}
+
+/** A download under a DownloadRoom: its bytes, or only its size when it was refused room. */
+export type RoomedOutcome =
+  | { ok: true; tarball: Buffer }
+  | { ok: true; tarball: undefined; size: number }
+  | { ok: false; code: string; reason: string };
+
+class TarballTooBig extends Error {
+  readonly code = 'ETOOBIG';
+}
+
+/**
  * The compressed tarball, verified against the recorded integrity and within the size limit. Apart from the
  * unpacking so that many downloads can be in flight while only a few packages are unpacked and parsed.
  */
@@ -42,6 +63,29 @@ export async function downloadTarball(
   npmOptions: NpmOptions,
   limits: ReadLimits,
 ): Promise<DownloadOutcome> {
+  const outcome = await download(node, npmOptions, limits);
+  // Without a room every byte is kept.
+  return outcome.ok && !outcome.tarball
+    ? { ok: false, code: 'EFETCH', reason: 'the tarball was not kept' }
+    : (outcome as DownloadOutcome);
+}
+
+/** downloadTarball, keeping the bytes only while `room` allows. */
+export function downloadWithin(
+  node: PackageNode,
+  npmOptions: NpmOptions,
+  limits: ReadLimits,
+  room: DownloadRoom,
+): Promise<RoomedOutcome> {
+  return download(node, npmOptions, limits, room);
+}
+
+async function download(
+  node: PackageNode,
+  npmOptions: NpmOptions,
+  limits: ReadLimits,
+  room?: DownloadRoom,
+): Promise<RoomedOutcome> {
   const isLocalFile = node.resolved?.startsWith('file:') ?? false;
   if (!node.integrity && !isLocalFile) {
     return {
@@ -61,9 +105,11 @@ export async function downloadTarball(
   // A registry spec plus the resolved URL, as npm's own reify does: pacote goes straight to the tarball, and
   // npm's rules for registry hosts (auth, allow-remote) apply as for an install.
   const spec = isLocalFile && node.resolved ? node.resolved : `${node.name}@${node.version}`;
-  let tarball: Buffer;
+  let read: { tarball: Buffer | undefined; size: number };
   try {
-    tarball = await pacote.tarball(spec, {
+    // pacote calls the reader once per attempt (npm's cache, then the network), and verifies the integrity as
+    // the bytes pass: a reader that finished without an error has read verified bytes.
+    read = await pacote.tarball.stream(spec, (stream) => readTarball(stream, limits, room), {
       ...npmOptions,
       ...(node.resolved && !isLocalFile ? { resolved: node.resolved } : {}),
       ...(node.integrity ? { integrity: node.integrity } : {}),
@@ -71,6 +117,7 @@ export async function downloadTarball(
       ignoreScripts: true,
     });
   } catch (error) {
+    if (error instanceof TarballTooBig) return { ok: false, code: 'ETOOBIG', reason: error.message };
     const code = npmErrorCode(error) ?? 'EFETCH';
     const reason =
       code === 'EINTEGRITY'
@@ -78,14 +125,32 @@ export async function downloadTarball(
         : `could not fetch the tarball: ${errorMessage(error).split('\n')[0]}`;
     return { ok: false, code, reason };
   }
-  if (tarball.byteLength > limits.maxTarballBytes) {
-    return {
-      ok: false,
-      code: 'ETOOBIG',
-      reason: `the tarball is ${tarball.byteLength} bytes, over the ${limits.maxTarballBytes}-byte limit`,
-    };
+  return read.tarball
+    ? { ok: true, tarball: read.tarball }
+    : { ok: true, tarball: undefined, size: read.size };
+}
+
+/** One attempt's bytes, refused past the size limit as soon as they pass it (not once all are in memory). */
+async function readTarball(
+  stream: AsyncIterable<Buffer>,
+  limits: ReadLimits,
+  room: DownloadRoom | undefined,
+): Promise<{ tarball: Buffer | undefined; size: number }> {
+  room?.restart();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let kept = true;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > limits.maxTarballBytes)
+      throw new TarballTooBig(`the tarball is over the ${limits.maxTarballBytes}-byte limit`);
+    if (kept && (!room || room.take(chunk.length))) chunks.push(chunk);
+    else if (kept) {
+      kept = false;
+      chunks.length = 0;
+    }
   }
-  return { ok: true, tarball };
+  return { tarball: kept ? Buffer.concat(chunks, size) : undefined, size };
 }
 
 /** The node a release the registry lists stands for (a previous version, a version to diff). */
@@ -114,12 +179,13 @@ export function fetchRelease(
   return fetchPackage(releaseNode(name, release), npmOptions, limits);
 }
 
-/** Downloads a release the registry lists, without unpacking it. */
+/** Downloads a release the registry lists, without unpacking it (keeping its bytes while `room` allows). */
 export function downloadRelease(
   name: string,
   release: { version: string; integrity?: string; tarball?: string },
   npmOptions: NpmOptions,
   limits: ReadLimits,
-): Promise<DownloadOutcome> {
-  return downloadTarball(releaseNode(name, release), npmOptions, limits);
+  room?: DownloadRoom,
+): Promise<RoomedOutcome> {
+  return download(releaseNode(name, release), npmOptions, limits, room);
 }

@@ -33,8 +33,6 @@ export interface ReleaseRecord {
   deprecated?: string;
   integrity?: string;
   tarball?: string;
-  /** `dist.unpackedSize`: what the scan sets aside before downloading the tarball. */
-  unpackedSize?: number;
   manifest: RegistryManifest;
 }
 
@@ -160,10 +158,6 @@ function wholeRecord(version: string, manifest: Json, time: Json, name: string):
   const deprecated = asString(manifest.deprecated);
   const integrity = asString(dist.integrity);
   const tarball = asString(dist.tarball);
-  const unpackedSize =
-    typeof dist.unpackedSize === 'number' && Number.isFinite(dist.unpackedSize) && dist.unpackedSize >= 0
-      ? dist.unpackedSize
-      : undefined;
   return {
     version,
     ...(published ? { published } : {}),
@@ -175,7 +169,6 @@ function wholeRecord(version: string, manifest: Json, time: Json, name: string):
     ...(deprecated ? { deprecated } : {}),
     ...(integrity ? { integrity } : {}),
     ...(tarball ? { tarball } : {}),
-    ...(unpackedSize !== undefined ? { unpackedSize } : {}),
     manifest: registryManifest(manifest, name),
   };
 }
