@@ -21,8 +21,8 @@ export class ByteBudget {
   }
 
   /**
-   * Takes bytes at once, without waiting, even past the capacity: for bytes already in memory (a download that
-   * outgrew its estimate). Later requests wait until the total is back under the capacity.
+   * Takes bytes at once, without waiting (bytes that are already arriving): the caller checks the capacity
+   * itself. Requests waiting in `acquire` are granted once the total is back under the capacity.
    */
   charge(bytes: number): () => void {
     const taken = Math.max(0, bytes);

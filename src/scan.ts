@@ -394,33 +394,32 @@ async function analyseTarballs(
   run: RunContext,
 ): Promise<{ ok: true; analysis: CodeAnalysis } | { ok: false; report: PackageReport }> {
   const { request } = run;
-  // No download starts while the budget is full (of packages waiting for a thread).
-  (await run.budget.acquire(1))();
+  // A download starts once a quarter of the budget is free: room is refused past the capacity, so waiting for
+  // it to be merely not full would start downloads that are refused at their first bytes and read twice.
+  (await run.budget.acquire(Math.ceil(run.budget.capacity / 4)))();
   const target =
     run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
   const room = new PackageRoom(run.budget);
-  const [download, previousDownload] = await run.fetching(() =>
-    Promise.all([
-      downloadWithin(target, request.npmOptions, request.limits, room.stream()),
-      previous
-        ? downloadRelease(node.name, previous, request.npmOptions, request.limits, room.stream())
-        : undefined,
-    ]),
-  );
   try {
+    const [download, previousDownload] = await run.fetching(() =>
+      Promise.all([
+        downloadWithin(target, request.npmOptions, request.limits, room.stream()),
+        previous
+          ? downloadRelease(node.name, previous, request.npmOptions, request.limits, room.stream())
+          : undefined,
+      ]),
+    );
     if (!download.ok) return { ok: false, report: fetchFailure(node, download, run) };
     if (previous && previousDownload && !previousDownload.ok)
-      history.failure = {
-        code: previousDownload.code,
-        reason: `the previous release ${previous.version}, needed for the version diff: ${previousDownload.reason}`,
-      };
+      history.failure = previousFailure(previous, previousDownload);
     // Refused room: the bytes were verified and left in npm's cache, and are read again once a thread is free.
+    const withPrevious = previousDownload?.ok === true;
     const reread = room.refused || !download.tarball || (previousDownload?.ok && !previousDownload.tarball);
     if (reread) room.release();
     const sizeOf = (outcome: RoomedOutcome | undefined) =>
       !outcome?.ok ? 0 : 'size' in outcome ? outcome.size : outcome.tarball.byteLength;
     const bytes = sizeOf(download) + sizeOf(previousDownload);
-    const kept =
+    const kept: TarballsRead | undefined =
       !reread && download.tarball
         ? { tarball: download.tarball, previous: previousDownload?.ok ? previousDownload.tarball : undefined }
         : undefined;
@@ -430,8 +429,10 @@ async function analyseTarballs(
     // kept every other download waiting, and the other thread idle, for the 20 s of its analysis.
     const outcome = await run.analysing.run(bytes, async (): Promise<TarballOutcome> => {
       room.release();
-      const tarballs = kept ?? (await readAgain(target, previous, previousDownload?.ok === true, run));
+      const tarballs = kept ?? (await readAgain(target, withPrevious ? previous : undefined, run));
       if ('code' in tarballs) return { ok: false, ...tarballs };
+      // The previous release could not be read again: the package is analysed without the diff, and says so.
+      if (tarballs.previousFailure) history.failure = tarballs.previousFailure;
       return run.analyse({
         name: node.name,
         version: node.version,
@@ -450,26 +451,44 @@ async function analyseTarballs(
   }
 }
 
-/** A package's tarballs read again (from npm's cache, where their download left them), whole this time. */
+function previousFailure(previous: ReleaseRecord, failure: { code: string; reason: string }) {
+  return {
+    code: failure.code,
+    reason: `the previous release ${previous.version}, needed for the version diff: ${failure.reason}`,
+  };
+}
+
+/** A package's tarballs in memory, and why the previous release's is missing when it could not be read. */
+interface TarballsRead {
+  tarball: Buffer;
+  previous?: Buffer | undefined;
+  previousFailure?: { code: string; reason: string };
+}
+
+/**
+ * A package's tarballs read again, whole this time: from npm's cache, where their download left them (unless
+ * npm's `prefer-online` or a cache that was cleared in between sends pacote to the registry again).
+ */
 async function readAgain(
   target: PackageNode,
   previous: ReleaseRecord | undefined,
-  withPrevious: boolean,
   run: RunContext,
-): Promise<{ tarball: Buffer; previous: Buffer | undefined } | { code: string; reason: string }> {
+): Promise<TarballsRead | { code: string; reason: string }> {
   const { npmOptions, limits } = run.request;
   const [download, previousDownload] = await Promise.all([
     downloadTarball(target, npmOptions, limits),
-    previous && withPrevious ? downloadRelease(target.name, previous, npmOptions, limits) : undefined,
+    previous ? downloadRelease(target.name, previous, npmOptions, limits) : undefined,
   ]);
   if (!download.ok) return download;
-  // It was read once already: failing now is not the version diff's failure but the package's.
-  if (previousDownload && (!previousDownload.ok || !previousDownload.tarball))
-    return {
-      code: previousDownload.ok ? 'EFETCH' : previousDownload.code,
-      reason: `the previous release ${previous?.version}, needed for the version diff, could not be read again`,
-    };
-  return { tarball: download.tarball, previous: previousDownload?.tarball };
+  if (!previous || !previousDownload) return { tarball: download.tarball };
+  if (!previousDownload.ok)
+    return { tarball: download.tarball, previousFailure: previousFailure(previous, previousDownload) };
+  return previousDownload.tarball
+    ? { tarball: download.tarball, previous: previousDownload.tarball }
+    : {
+        tarball: download.tarball,
+        previousFailure: previousFailure(previous, { code: 'EFETCH', reason: 'not read again' }),
+      };
 }
 
 function fetchFailure(

@@ -108,7 +108,8 @@ async function download(
   let read: { tarball: Buffer | undefined; size: number };
   try {
     // pacote calls the reader once per attempt (npm's cache, then the network), and verifies the integrity as
-    // the bytes pass: a reader that finished without an error has read verified bytes.
+    // the bytes pass: a reader that finished without an error has read bytes matching the recorded integrity
+    // (a local `file:` tarball has none to match).
     read = await pacote.tarball.stream(spec, (stream) => readTarball(stream, limits, room), {
       ...npmOptions,
       ...(node.resolved && !isLocalFile ? { resolved: node.resolved } : {}),
@@ -142,8 +143,11 @@ async function readTarball(
   let kept = true;
   for await (const chunk of stream) {
     size += chunk.length;
-    if (size > limits.maxTarballBytes)
+    if (size > limits.maxTarballBytes) {
+      // Closed, not left paused: a paused response would hold its socket (and npm's cache write) open.
+      (stream as { destroy?: () => void }).destroy?.();
       throw new TarballTooBig(`the tarball is over the ${limits.maxTarballBytes}-byte limit`);
+    }
     if (kept && (!room || room.take(chunk.length))) chunks.push(chunk);
     else if (kept) {
       kept = false;

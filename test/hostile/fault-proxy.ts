@@ -7,6 +7,8 @@ export interface Fault {
   path: RegExp;
   /** How many matching requests get the fault; afterwards they pass through (a transient fault). */
   times?: number;
+  /** How many matching requests pass through untouched before the fault applies (a registry that breaks later). */
+  skip?: number;
   status?: number;
   delayMs?: number;
   /** Send the headers and this many bytes of the body, then cut the connection. */
@@ -39,6 +41,7 @@ export interface FaultProxy {
 export async function startFaultProxy(target: string, faults: Fault[]): Promise<FaultProxy> {
   const upstream = new URL(target);
   const used = new Map<Fault, number>();
+  const passed = new Map<Fault, number>();
   const seen: string[] = [];
   const arrivals: FaultProxy['arrivals'] = [];
   const answers: FaultProxy['answers'] = [];
@@ -47,11 +50,15 @@ export async function startFaultProxy(target: string, faults: Fault[]): Promise<
     seen.push(path);
     arrivals.push({ path, at: performance.now() });
     res.on('finish', () => answers.push({ path, status: res.statusCode }));
-    const fault = faults.find(
-      (candidate) =>
-        candidate.path.test(path) &&
-        (used.get(candidate) ?? 0) < (candidate.times ?? Number.POSITIVE_INFINITY),
-    );
+    const fault = faults.find((candidate) => {
+      if (!candidate.path.test(path)) return false;
+      const skipped = passed.get(candidate) ?? 0;
+      if (skipped < (candidate.skip ?? 0)) {
+        passed.set(candidate, skipped + 1);
+        return false;
+      }
+      return (used.get(candidate) ?? 0) < (candidate.times ?? Number.POSITIVE_INFINITY);
+    });
     if (fault) used.set(fault, (used.get(fault) ?? 0) + 1);
     const go = () => {
       if (fault?.status) {

@@ -5,8 +5,9 @@ import { type DownloadRoom, downloadTarball, downloadWithin } from '../../src/fe
 import type { PackageNode } from '../../src/model.js';
 import type { NpmOptions } from '../../src/npm-config.js';
 import { PackumentStore } from '../../src/registry/packument.js';
+import type { Report } from '../../src/report/build.js';
 import { startFaultProxy } from '../hostile/fault-proxy.js';
-import { isolatedHome } from './cli.js';
+import { isolatedHome, runCli } from './cli.js';
 
 const registry = inject('registryUrl');
 const NAME = 'postmark-mcp-bcc-backdoor';
@@ -77,5 +78,32 @@ describe('downloads that are refused room in memory', () => {
       roomFor(0),
     );
     expect(small).toMatchObject({ ok: false, code: 'ETOOBIG' });
+  });
+
+  it('in a scan, a previous release that cannot be read again costs the version diff, not the package’s analysis', async () => {
+    // Every package is refused room (a 1 KB budget) and read again when its analysis starts; with npm's
+    // prefer-online that second read goes to the registry, which by then no longer serves the previous release.
+    const proxy = await startFaultProxy(registry, [
+      { path: /\/-\/postmark-mcp-bcc-backdoor-1\.0\.15\.tgz$/, skip: 1, status: 404 },
+    ]);
+    try {
+      const result = await runCli(
+        ['scan', `${NAME}@1.0.16`, '--registry', proxy.url, '--format', 'json', '--no-cache'],
+        {
+          home: isolatedHome(),
+          env: { OCELLUS_IN_FLIGHT_MB: '0.001', npm_config_prefer_online: 'true', OCELLUS_WORKERS: '0' },
+        },
+      );
+      const report = JSON.parse(result.stdout) as Report;
+      const postmark = report.packages.find((pkg) => pkg.name === NAME);
+      // The 1.0.16 code was analysed: its backdoor is reported, and the missing diff is said, not hidden.
+      expect(postmark?.findings.some((finding) => finding.severity === 'critical')).toBe(true);
+      const mark = report.summary.incomplete.find((entry) => entry.name === NAME);
+      expect(mark?.reason).toMatch(/previous release 1\.0\.15/);
+      expect(result.code).toBe(1);
+      expect(proxy.seen.filter((path) => path.endsWith('-1.0.15.tgz'))).toHaveLength(2);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
