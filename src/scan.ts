@@ -19,6 +19,7 @@ import {
   downloadTarball,
   downloadWithin,
   fetchPackage,
+  type ListedReleases,
   type RoomedOutcome,
 } from './fetch/tarball.js';
 import { compareIntegrity, strongIntegrity } from './integrity.js';
@@ -399,13 +400,16 @@ async function analyseTarballs(
   (await run.budget.acquire(Math.ceil(run.budget.capacity / 4)))();
   const target =
     run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
+  // pacote reads the registry document before downloading a tarball it does not hold: it is given the scan's.
+  const document = packument ? await packument : undefined;
+  const listed = document?.ok ? document.index : undefined;
   const room = new PackageRoom(run.budget);
   try {
     const [download, previousDownload] = await run.fetching(() =>
       Promise.all([
-        downloadWithin(target, request.npmOptions, request.limits, room.stream()),
+        downloadWithin(target, request.npmOptions, request.limits, room.stream(), listed),
         previous
-          ? downloadRelease(node.name, previous, request.npmOptions, request.limits, room.stream())
+          ? downloadRelease(node.name, previous, request.npmOptions, request.limits, room.stream(), listed)
           : undefined,
       ]),
     );
@@ -429,7 +433,7 @@ async function analyseTarballs(
     // kept every other download waiting, and the other thread idle, for the 20 s of its analysis.
     const outcome = await run.analysing.run(bytes, async (): Promise<TarballOutcome> => {
       room.release();
-      const tarballs = kept ?? (await readAgain(target, withPrevious ? previous : undefined, run));
+      const tarballs = kept ?? (await readAgain(target, withPrevious ? previous : undefined, run, listed));
       if ('code' in tarballs) return { ok: false, ...tarballs };
       // The previous release could not be read again: the package is analysed without the diff, and says so.
       if (tarballs.previousFailure) history.failure = tarballs.previousFailure;
@@ -473,11 +477,12 @@ async function readAgain(
   target: PackageNode,
   previous: ReleaseRecord | undefined,
   run: RunContext,
+  listed: ListedReleases | undefined,
 ): Promise<TarballsRead | { code: string; reason: string }> {
   const { npmOptions, limits } = run.request;
   const [download, previousDownload] = await Promise.all([
-    downloadTarball(target, npmOptions, limits),
-    previous ? downloadRelease(target.name, previous, npmOptions, limits) : undefined,
+    downloadTarball(target, npmOptions, limits, listed),
+    previous ? downloadRelease(target.name, previous, npmOptions, limits, undefined, listed) : undefined,
   ]);
   if (!download.ok) return download;
   if (!previous || !previousDownload) return { tarball: download.tarball };

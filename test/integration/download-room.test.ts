@@ -106,4 +106,23 @@ describe('downloads that are refused room in memory', () => {
       await proxy.stop();
     }
   });
+
+  it('a cold scan asks for each registry document once: downloading a tarball does not ask for it again', async () => {
+    const proxy = await startFaultProxy(registry, []);
+    try {
+      const result = await runCli(
+        ['scan', `${NAME}@1.0.16`, '--registry', proxy.url, '--format', 'json', '--no-cache'],
+        { home: isolatedHome() },
+      );
+      expect(result.code).toBe(1);
+      const documents = proxy.seen.filter((path) => !TARBALL.test(path));
+      expect(documents.sort()).toEqual([...new Set(documents)].sort());
+      expect(documents).toContain(`/${NAME}`);
+      // Both releases' tarballs were downloaded (the version diff).
+      expect(proxy.seen.filter((path) => TARBALL.test(path) && path.includes(NAME))).toHaveLength(2);
+    } finally {
+      await proxy.stop();
+    }
+  });
 });
+
