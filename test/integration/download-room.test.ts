@@ -125,4 +125,3 @@ describe('downloads that are refused room in memory', () => {
     }
   });
 });
-
