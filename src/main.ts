@@ -34,7 +34,7 @@ function registryOption(): Option {
 function concurrencyOption(): Option {
   return new Option(
     '-c, --concurrency <n>',
-    'packages in progress at once (registry documents, cache reads; tarballs are parsed a few at a time)',
+    'packages in progress at once (registry documents, cache reads; tarballs are downloaded at most 4 and parsed a few at a time)',
   )
     .argParser(parsePositiveInt)
     .default(16);
