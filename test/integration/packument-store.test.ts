@@ -27,6 +27,12 @@ describe('PackumentStore online, with stored reductions', () => {
     const home = isolatedHome();
     return { npmCache: join(home.cache, '_cacache'), dir: join(home.home, 'analyses') };
   }
+  /** A store that refuses any document over `maxDocumentBytes`. */
+  const storeBoundedAt = (maxDocumentBytes: number, npmOptions: NpmOptions, dir: string) =>
+    new PackumentStore(npmOptions, {
+      indexes: new PackumentIndexCache(dir, 'fingerprint'),
+      maxDocumentBytes,
+    });
   const documentAnswers = (proxy: FaultProxy) =>
     proxy.answers.filter((answer) => answer.path === `/${NAME}`).map((answer) => answer.status);
 
@@ -78,10 +84,7 @@ describe('PackumentStore online, with stored reductions', () => {
   it('refuses a document over the size bound instead of reading it whole', async () => {
     const { npmCache, dir } = folders();
     const npmOptions: NpmOptions = { registry, cache: npmCache };
-    const small = new PackumentStore(npmOptions, {
-      indexes: new PackumentIndexCache(dir, 'fingerprint'),
-      maxDocumentBytes: 1024,
-    });
+    const small = storeBoundedAt(1024, npmOptions, dir);
     const refused = await small.get(NAME);
     expect(refused.ok).toBe(false);
     expect(!refused.ok && refused.reason).toMatch(
@@ -256,10 +259,7 @@ describe('PackumentStore online, with stored reductions', () => {
   it('bounds the documents Arborist reads: one over the bound stops the resolution with the reason', async () => {
     const { npmCache, dir } = folders();
     const npmOptions: NpmOptions = { registry, cache: npmCache };
-    const small = new PackumentStore(npmOptions, {
-      indexes: new PackumentIndexCache(dir, 'fingerprint'),
-      maxDocumentBytes: 1024,
-    });
+    const small = storeBoundedAt(1024, npmOptions, dir);
     const resolving = resolveIdealTree([parseScanSpec(NAME, tmpdir())], npmOptions, small);
     await expect(resolving).rejects.toThrow(/over 1024 bytes/);
     expect(existsSync(npmCache)).toBe(false);
