@@ -21,6 +21,9 @@ export function normalizeModule(name: string): string {
 /** `fs.promises.readFile` → `fs.readFile`: promise and callback forms are the same capability. */
 export function canonicalCallee(name: string): string {
   // Called for every reference of every file: most names cannot match, and two replaces cost more than a look.
+  // The first letter comes first: it is read without flattening a long chain's concatenated name.
+  const first = name[0];
+  if (first !== 'f' && first !== 'd' && first !== 'c' && first !== 'o') return name;
   if (!name.includes('.promises.') && !name.includes('.default.')) return name;
   return name.replace(/^(fs|dns)\.promises\./, '$1.').replace(/^(fs|dns|child_process|os)\.default\./, '$1.');
 }

