@@ -99,6 +99,12 @@ export class FactExtractor implements ConstantLookup {
   private originGeneration = 1;
   /** Per identifier node (by tree index): its binding, once one exists (see bindingAt). */
   private readonly bindingOfNode: Array<Binding | undefined>;
+  /**
+   * Per identifier node: bindingsCreated + 1 when it was found to have no binding (globals, most names of a
+   * bundle), which stays true until another binding is created.
+   */
+  private readonly unboundAt: Int32Array;
+  private bindingsCreated = 0;
 
   constructor(
     private readonly text: string,
@@ -114,6 +120,7 @@ export class FactExtractor implements ConstantLookup {
     this.originStamp = new Int32Array(this.tree.size);
     this.originOf = new Array(this.tree.size);
     this.bindingOfNode = new Array(this.tree.size);
+    this.unboundAt = new Int32Array(this.tree.size);
     this.scopes = new Scopes(this.tree);
     for (const node of this.nodes) this.collectFunction(node);
   }
@@ -126,9 +133,13 @@ export class FactExtractor implements ConstantLookup {
     if (index >= 0) {
       const known = this.bindingOfNode[index];
       if (known) return known;
+      if (!create && this.unboundAt[index] === this.bindingsCreated + 1) return undefined;
     }
     const binding = this.findBinding(name, at, create);
-    if (binding && index >= 0) this.bindingOfNode[index] = binding;
+    if (index >= 0) {
+      if (binding) this.bindingOfNode[index] = binding;
+      else this.unboundAt[index] = this.bindingsCreated + 1;
+    }
     return binding;
   }
 
@@ -144,6 +155,7 @@ export class FactExtractor implements ConstantLookup {
     if (!binding && create) {
       binding = { origins: new Set() };
       table.set(name, binding);
+      this.bindingsCreated++;
     }
     return binding;
   }

@@ -9,7 +9,9 @@ export function isNode(value: unknown): value is EsNode {
 
 /** A node's child nodes in source order, appended to `out` (computed each time: see Tree). */
 export function childNodes(node: EsNode, out: EsNode[] = []): EsNode[] {
-  for (const key of Object.keys(node)) {
+  // for-in reads V8's cached key list where Object.keys copies it into a new array for every node. Parser
+  // nodes are plain objects: they inherit no enumerable keys, so both give the same keys in the same order.
+  for (const key in node) {
     const value = node[key];
     // Most values are strings, numbers, booleans or null: ruled out before the key is looked up.
     if (value === null || typeof value !== 'object' || SKIP_KEYS.has(key)) continue;
