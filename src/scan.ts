@@ -90,6 +90,11 @@ const IN_FLIGHT_BYTES = 48 * 1024 * 1024;
  * what a cold scan waits for: server-filesystem 7.2-7.7 s both ways, @vue/cli 45.5 against 46.5 s).
  */
 const MAX_DOWNLOADS_AT_ONCE = 4;
+/**
+ * Compressed bytes (with the previous release's) from which a package is analysed apart from other packages
+ * this big (PriorityLimit's heavy tasks): next@15 is 63 MB, storybook@9 20 MB, typescript 9 MB.
+ */
+const HEAVY_PACKAGE_BYTES = 16 * 1024 * 1024;
 /** $OCELLUS_IN_FLIGHT_MB overrides it (tests use a tiny budget to make every package wait its turn). */
 function inFlightBytes(env: NodeJS.ProcessEnv = {}): number {
   const megabytes = Number(env.OCELLUS_IN_FLIGHT_MB);
@@ -442,22 +447,26 @@ async function analyseTarballs(
     // The bytes are given back as the analysis starts: the budget bounds what waits for a thread, and the
     // threads bound what is being analysed. Held until the end, one package bigger than the budget (next)
     // kept every other download waiting, and the other thread idle, for the 20 s of its analysis.
-    const outcome = await run.analysing.run(bytes, async (): Promise<TarballOutcome> => {
-      room.release();
-      const tarballs = kept ?? (await readAgain(target, withPrevious ? previous : undefined, run, listed));
-      if ('code' in tarballs) return { ok: false, ...tarballs };
-      // The previous release could not be read again: the package is analysed without the diff, and says so.
-      if (tarballs.previousFailure) history.failure = tarballs.previousFailure;
-      return run.analyse({
-        name: node.name,
-        version: node.version,
-        tarball: tarballs.tarball,
-        ...(previous && tarballs.previous
-          ? { previous: { version: previous.version, tarball: tarballs.previous } }
-          : {}),
-        limits: request.limits,
-      });
-    });
+    const outcome = await run.analysing.run(
+      bytes,
+      async (): Promise<TarballOutcome> => {
+        room.release();
+        const tarballs = kept ?? (await readAgain(target, withPrevious ? previous : undefined, run, listed));
+        if ('code' in tarballs) return { ok: false, ...tarballs };
+        // The previous release could not be read again: the package is analysed without the diff, and says so.
+        if (tarballs.previousFailure) history.failure = tarballs.previousFailure;
+        return run.analyse({
+          name: node.name,
+          version: node.version,
+          tarball: tarballs.tarball,
+          ...(previous && tarballs.previous
+            ? { previous: { version: previous.version, tarball: tarballs.previous } }
+            : {}),
+          limits: request.limits,
+        });
+      },
+      bytes >= HEAVY_PACKAGE_BYTES,
+    );
     if (!outcome.ok) return { ok: false, report: fetchFailure(node, outcome, run) };
     if (outcome.previousFailure) history.failure = outcome.previousFailure;
     return { ok: true, analysis: outcome.analysis };

@@ -51,6 +51,50 @@ describe('PriorityLimit', () => {
     expect(limit.active).toBe(0);
   });
 
+  it('never runs two heavy tasks at once: the free place goes to the biggest light one meanwhile', async () => {
+    const limit = new PriorityLimit(2);
+    const started: string[] = [];
+    const next = gate(started, 'next');
+    const storybook = gate(started, 'storybook');
+    const typescript = gate(started, 'typescript');
+    const small = gate(started, 'small');
+    const results = [
+      limit.run(63, next.task, true),
+      limit.run(20, storybook.task, true),
+      limit.run(9, typescript.task),
+      limit.run(1, small.task),
+    ];
+    await tick();
+    // Biggest first would have started storybook beside next.
+    expect(started).toEqual(['next', 'typescript']);
+    typescript.finish();
+    await tick();
+    expect(started).toEqual(['next', 'typescript', 'small']);
+    small.finish();
+    await tick();
+    expect(limit.active).toBe(1);
+    next.finish();
+    await tick();
+    expect(started).toEqual(['next', 'typescript', 'small', 'storybook']);
+    storybook.finish();
+    expect(await Promise.all(results)).toEqual(['next', 'storybook', 'typescript', 'small']);
+    expect(limit.active).toBe(0);
+  });
+
+  it('a heavy task that fails frees the heavy place too', async () => {
+    const limit = new PriorityLimit(2);
+    const failing = limit.run(
+      5,
+      async () => {
+        throw new Error('out of memory');
+      },
+      true,
+    );
+    const after = limit.run(4, async () => 'ran', true);
+    await expect(failing).rejects.toThrow('out of memory');
+    await expect(after).resolves.toBe('ran');
+  });
+
   it('runs equal priorities in arrival order', async () => {
     const limit = new PriorityLimit(1);
     const order: number[] = [];
