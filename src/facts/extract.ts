@@ -1020,14 +1020,14 @@ export class FactExtractor implements ConstantLookup {
         const ref = this.refOf(node.callee as EsNode);
         const callee = ref === undefined ? '' : canonicalCallee(ref);
         if (isFileRead(callee)) {
-          (own ??= new Set()).add('file');
+          own = withOrigin(own, 'file');
           const target = (node.arguments as EsNode[])[0];
           if (target && this.namesSensitivePath(target)) own.add('sensitive-file');
         }
-        if (isHostInfo(callee)) (own ??= new Set()).add('host-info');
-        if (isDecoder(callee)) (own ??= new Set()).add('decoded');
-        if (isExec(callee)) (own ??= new Set()).add('command-output');
-        if (isNetwork(callee)) (own ??= new Set()).add('network');
+        if (isHostInfo(callee)) own = withOrigin(own, 'host-info');
+        if (isDecoder(callee)) own = withOrigin(own, 'decoded');
+        if (isExec(callee)) own = withOrigin(own, 'command-output');
+        if (isNetwork(callee)) own = withOrigin(own, 'network');
         if ((node.callee as EsNode).type === 'Identifier') {
           const fnNode = this.bindingAt(
             (node.callee as EsNode).name as string,
@@ -1035,14 +1035,14 @@ export class FactExtractor implements ConstantLookup {
           )?.fnNode;
           // `fetchText(url)`, `read(path)`: a local helper returns what it received or read.
           const effects = fnNode ? this.effectsOf(fnNode) : undefined;
-          if (effects?.network) (own ??= new Set()).add('network');
+          if (effects?.network) own = withOrigin(own, 'network');
           if (effects?.fileRead) {
-            (own ??= new Set()).add('file');
+            own = withOrigin(own, 'file');
             if ((node.arguments as EsNode[]).some((arg) => this.namesSensitivePath(arg)))
               own.add('sensitive-file');
           }
         }
-        if (fold(node, this)?.decoded) (own ??= new Set()).add('decoded');
+        if (fold(node, this)?.decoded) own = withOrigin(own, 'decoded');
         break;
       }
       case 'Literal':
@@ -1279,6 +1279,13 @@ function kindOf(node: EsNode): ValueFact['kind'] {
   if (node.type === 'ArrayExpression') return 'array';
   if (node.type === 'Identifier') return 'identifier';
   return 'other';
+}
+
+/** The set, made when there is none yet, with one more origin. */
+function withOrigin(set: Set<Origin> | undefined, origin: Origin): Set<Origin> {
+  const out = set ?? new Set<Origin>();
+  out.add(origin);
+  return out;
 }
 
 /** `x['ev' + 'al']`, `x[k]`: a member reached through a computed key that is not a plain literal. */
