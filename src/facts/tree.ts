@@ -9,8 +9,10 @@ export function isNode(value: unknown): value is EsNode {
 
 /** A node's child nodes in source order, appended to `out` (computed each time: see Tree). */
 export function childNodes(node: EsNode, out: EsNode[] = []): EsNode[] {
-  // for-in reads V8's cached key list where Object.keys copies it into a new array for every node. Parser
-  // nodes are plain objects: they inherit no enumerable keys, so both give the same keys in the same order.
+  // for-in reads V8's cached key list where Object.keys copies it into a new array for every node. Own keys
+  // come first and in the same order; the three parsers' nodes inherit no enumerable keys (meriyah's are plain
+  // objects; acorn's and @babel/parser's prototypes were checked), and an inherited method would be skipped
+  // below like any value that is not an object.
   for (const key in node) {
     const value = node[key];
     // Most values are strings, numbers, booleans or null: ruled out before the key is looked up.
