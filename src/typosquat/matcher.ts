@@ -1,4 +1,5 @@
 import levenshtein from 'fast-levenshtein';
+import { DeletionIndex } from './deletion-index.js';
 import { describeSingleEdit, singleDeletions, trigrams } from './edits.js';
 import {
   describeConfusion,
@@ -55,7 +56,8 @@ export interface NameIndex {
   readonly byForm: ReadonlyMap<string, TargetForm[]>;
   readonly bySeparatorless: ReadonlyMap<string, TargetForm[]>;
   readonly byFolded: ReadonlyMap<string, TargetForm[]>;
-  readonly byDeletion: ReadonlyMap<string, TargetForm[]>;
+  /** Every form's one-character deletions, to find names one edit apart (positions in `forms`). */
+  readonly byDeletion: DeletionIndex;
   readonly byTrigram: ReadonlyMap<string, number[]>;
   readonly byTokenSet: ReadonlyMap<string, TargetForm[]>;
   readonly byDotJsCore: ReadonlyMap<string, TargetForm[]>;
@@ -189,7 +191,6 @@ export function buildNameIndex(
   const byForm = new Map<string, TargetForm[]>();
   const bySeparatorless = new Map<string, TargetForm[]>();
   const byFolded = new Map<string, TargetForm[]>();
-  const byDeletion = new Map<string, TargetForm[]>();
   const byTrigram = new Map<string, number[]>();
   const byTokenSet = new Map<string, TargetForm[]>();
   const byDotJsCore = new Map<string, TargetForm[]>();
@@ -205,7 +206,6 @@ export function buildNameIndex(
     push(byForm, form, target);
     push(bySeparatorless, withoutSeparators(form), target);
     push(byFolded, withoutSeparators(foldConfusables(form)), target);
-    for (const deletion of singleDeletions(form)) push(byDeletion, deletion, target);
     if (form.length >= MIN_LENGTH_DISTANCE_TWO) {
       for (const gram of trigrams(form)) push(byTrigram, gram, position);
     }
@@ -228,6 +228,7 @@ export function buildNameIndex(
   const brands = mcpServers.filter((server): server is McpServerEntry & { brand: string } =>
     Boolean(server.brand),
   );
+  const byDeletion = new DeletionIndex(forms.map((target) => target.form));
   const knownNames = new Set(forms.map((target) => target.name));
   return {
     downloadsOf: (name) => downloads.get(name),
@@ -364,10 +365,12 @@ function separatorDetail(suspect: string, target: string): string {
 }
 
 function findSingleEdits(lower: string, index: NameIndex, consider: Consider): void {
-  const candidates = new Set<TargetForm>(index.byDeletion.get(lower) ?? []);
+  const candidates = new Set<TargetForm>();
+  const add = (position: number) => candidates.add(index.forms[position] as TargetForm);
+  index.byDeletion.candidates(lower).forEach(add);
   for (const deletion of singleDeletions(lower)) {
     for (const target of index.byForm.get(deletion) ?? []) candidates.add(target);
-    for (const target of index.byDeletion.get(deletion) ?? []) candidates.add(target);
+    index.byDeletion.candidates(deletion).forEach(add);
   }
   for (const target of candidates) {
     const edit = describeSingleEdit(lower, target.form);

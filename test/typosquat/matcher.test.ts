@@ -101,6 +101,10 @@ describe('normal forms', () => {
     expect(foldConfusables('rnongoose')).toBe('mongoose');
     expect(foldConfusables('lodаsh')).toBe('lodash');
     expect(foldConfusables('ｅxpress')).toBe('express');
+    // Plain ASCII takes a shorter path: capitals still fold, a capital I still reads as l.
+    expect(foldConfusables('IodASH')).toBe('lodash');
+    expect(foldConfusables('Cl0ud-VVatch')).toBe('doud-watch');
+    expect(foldConfusables('café-Iib')).toBe('cafe-lib');
     expect(noiseVariants('node-fetch.js').map((variant) => variant.core)).toContain('fetch');
   });
 });
