@@ -74,6 +74,30 @@ const NO_ORIGINS: ReadonlySet<Origin> = new Set();
  * arrays for each of 130,000 arguments in typescript.js were a sixth of its facts' memory). Frozen, so a
  * consumer that tried to add to it would fail loudly instead of changing every other argument's list.
  */
+/** What `extract` gathers while it walks a file, filled by one method per kind of node. */
+interface Extracted {
+  imports: ModuleUse[];
+  calls: CallFact[];
+  accesses: AccessFact[];
+  assignments: AssignmentFact[];
+  strings: StringFact[];
+  valueRefs: JsFileFacts['valueRefs'];
+  objects: ObjectFact[];
+  tools: ToolFact[];
+  hexIdentifiers: number;
+  stringArray: boolean;
+  escapedChars: number;
+}
+
+/** Twenty or more string literals in one array: the table an obfuscator reads its strings from. */
+function isStringArray(node: EsNode): boolean {
+  const elements = node.elements as Array<EsNode | null>;
+  return (
+    elements.length >= 20 &&
+    elements.every((element) => element?.type === 'Literal' && typeof element.value === 'string')
+  );
+}
+
 const NONE = Object.freeze([]) as unknown as never[];
 const listOf = <T>(set: ReadonlySet<T>): T[] => (set.size > 0 ? [...set] : NONE);
 
@@ -246,238 +270,266 @@ export class FactExtractor implements ConstantLookup {
     escapedChars: number;
   } {
     this.resolveBindings();
-    const imports: ModuleUse[] = [];
-    const calls: CallFact[] = [];
-    const accesses: AccessFact[] = [];
-    const assignments: AssignmentFact[] = [];
-    const strings: StringFact[] = [];
-    const valueRefs: JsFileFacts['valueRefs'] = [];
-    const objects: ObjectFact[] = [];
-    const tools: ToolFact[] = [];
-    let hexIdentifiers = 0;
-    let stringArray = false;
-    let escapedChars = 0;
-
+    const out: Extracted = {
+      imports: [],
+      calls: [],
+      accesses: [],
+      assignments: [],
+      strings: [],
+      valueRefs: [],
+      objects: [],
+      tools: [],
+      hexIdentifiers: 0,
+      stringArray: false,
+      escapedChars: 0,
+    };
     const inNetworkCallback = this.networkCallbackNodes();
+    // One small method per kind of node, not one function holding them all: V8 optimises this loop's body
+    // again each time a node of a new shape reaches code compiled for fewer, and recompiling everything took
+    // about a third of a cold scan's CPU (each worker thread compiles it again).
     for (const node of this.nodes) {
       switch (node.type) {
-        case 'ImportDeclaration': {
-          const source = (node.source as EsNode).value;
-          if (typeof source === 'string')
-            imports.push({
-              module: normalizeModule(source),
-              how: 'import',
-              computed: false,
-              ...this.at(node),
-            });
+        case 'ImportDeclaration':
+          this.importFact(node, out);
           break;
-        }
-        case 'ImportExpression': {
-          const folded = fold(node.source as EsNode, this);
-          imports.push({
-            module: typeof folded?.value === 'string' ? normalizeModule(folded.value) : '?',
-            how: 'dynamic-import',
-            computed: (node.source as EsNode).type !== 'Literal',
-            ...this.at(node),
-          });
+        case 'ImportExpression':
+          this.dynamicImportFact(node, out);
           break;
-        }
         case 'CallExpression':
-        case 'NewExpression': {
-          const callee = node.callee as EsNode;
-          const ref = this.refOf(callee);
-          if (ref === 'require' && node.type === 'CallExpression') {
-            const arg = (node.arguments as EsNode[])[0];
-            const folded = fold(arg, this);
-            imports.push({
-              module: typeof folded?.value === 'string' ? normalizeModule(folded.value) : '?',
-              how: 'require',
-              computed: arg?.type !== 'Literal',
-              ...this.at(node),
-            });
-          }
-          let name = ref !== undefined ? canonicalCallee(ref) : this.writtenCallee(callee);
-          const written = this.excerpt(callee, 80);
-          const hidden =
-            isComputedAccess(callee) ||
-            (callee.type === 'Identifier' && !!this.bindingAt(callee.name as string, callee)?.hidden);
-          const given = (node.arguments as EsNode[]).slice(0, 8);
-          const kept =
-            this.everyCall ||
-            keptForCallee({ resolved: ref !== undefined, name, written, hidden }) ||
-            given.some(
-              (arg) => this.originsOf(arg.type === 'SpreadElement' ? (arg.argument as EsNode) : arg).size > 0,
-            );
-          if (!kept) {
-            const declared = this.toolFromCall(node, name);
-            if (declared && tools.length < MAX_TOOLS) tools.push(declared);
-            break;
-          }
-          let args = given.map((arg) => this.describe(arg, 0));
-          // `eval.call(null, code)`, `exec.apply(cp, [cmd])`, `Reflect.apply(eval, null, [code])`: the call underneath.
-          if (ref !== undefined && /\.(?:call|apply)$/.test(name) && name !== 'Reflect.apply') {
-            const isApply = name.endsWith('.apply');
-            name = name.slice(0, name.lastIndexOf('.'));
-            args = isApply ? (args[1]?.elements ?? []) : args.slice(1);
-          } else if (name === 'Reflect.apply') {
-            const target = this.refOf((node.arguments as EsNode[])[0]);
-            if (target !== undefined) {
-              name = canonicalCallee(target);
-              args = args[2]?.elements ?? [];
-            }
-          }
-          calls.push({
-            callee: name,
-            written,
-            isNew: node.type === 'NewExpression',
-            hidden,
-            args,
-            inNetworkCallback: inNetworkCallback(node),
-            ...this.at(node),
-          });
-          const declared = this.toolFromCall(node, name);
-          if (declared && tools.length < MAX_TOOLS) tools.push(declared);
-          if (/^path\.(?:posix\.|win32\.)?(?:join|resolve)$/.test(name) && strings.length < MAX_STRINGS) {
-            // `join(env.APPDATA, 'discord', 'Local Storage', 'leveldb')`: the path is only visible joined.
-            const joined = args.map((arg) => arg.value ?? '…').join('/');
-            if (args.length > 1 && joined.length >= 3)
-              strings.push({
-                value: joined.slice(0, MAX_STRING_KEPT),
-                derived: true,
-                decoded: false,
-                ...this.at(node),
-              });
-          }
-          if (name === 'Object.defineProperty' || name === 'Reflect.defineProperty') {
-            const target = this.refOf((node.arguments as EsNode[])[0]);
-            const key = fold((node.arguments as EsNode[])[1], this)?.value;
-            if (target !== undefined && typeof key === 'string') {
-              assignments.push({
-                target: target ? `${target}.${key}` : key,
-                via: 'defineProperty',
-                ...this.at(node),
-              });
-            }
-          }
+        case 'NewExpression':
+          this.callFact(node, out, inNetworkCallback);
           break;
-        }
-        case 'MemberExpression': {
-          const ref = this.refOf(node);
-          if (ref === undefined || !ref.startsWith('process.env')) break;
-          const parent = this.tree.parentOf(node);
-          if (parent?.type === 'MemberExpression' && parent.object === node) break; // the longer path is recorded
-          const whole = ref === 'process.env';
-          accesses.push({
-            path: ref,
-            whole,
-            ...(whole ? { context: this.useOf(node) } : {}),
-            ...this.at(node),
-          });
+        case 'MemberExpression':
+          this.envAccessFact(node, out);
           break;
-        }
-        case 'ObjectExpression': {
-          const object = this.emailObject(node);
-          if (object && objects.length < 1_000) objects.push(object);
-          const listed = this.toolFromObject(node);
-          if (listed && tools.length < MAX_TOOLS) tools.push(listed);
+        case 'ObjectExpression':
+          this.objectFact(node, out);
           break;
-        }
-        case 'AssignmentExpression': {
-          const left = node.left as EsNode;
-          if (left.type !== 'MemberExpression') break;
-          const key = left.computed
-            ? fold(left.property as EsNode, this)?.value
-            : (left.property as EsNode).name;
-          const assigned = fold(node.right as EsNode, this)?.value;
-          if (
-            typeof key === 'string' &&
-            typeof assigned === 'string' &&
-            assigned.includes('@') &&
-            objects.length < 1_000
-          ) {
-            objects.push({ properties: { [key]: assigned }, via: 'assignment', ...this.at(node) });
-          }
-          const target = this.refOf(left);
-          if (target) assignments.push({ target, via: 'assign', ...this.at(node) });
+        case 'AssignmentExpression':
+          this.assignmentFact(node, out);
           break;
-        }
         case 'Literal':
-          if (typeof node.value === 'string' && escapedChars < 100_000) {
-            const raw = this.text.slice(node.start, Math.min(node.end, node.start + 100_000));
-            if (raw.includes('\\')) escapedChars += countEscapes(raw);
-          }
-          if (typeof node.value === 'string' && strings.length < MAX_STRINGS && node.value.length >= 3) {
-            strings.push({
-              value: node.value.slice(0, MAX_STRING_KEPT),
-              derived: false,
-              decoded: false,
-              ...this.at(node),
-            });
-          }
+          this.literalFact(node, out);
           break;
         case 'TemplateLiteral':
-        case 'BinaryExpression': {
-          if (strings.length >= MAX_STRINGS) break;
-          const parent = this.tree.parentOf(node);
-          if (parent && (parent.type === 'BinaryExpression' || parent.type === 'TemplateLiteral')) break;
-          const folded = fold(node, this);
-          if (typeof folded?.value === 'string' && folded.value.length >= 3) {
-            strings.push(this.foldedString(node, folded.value, folded.decoded));
-          } else if (node.type === 'TemplateLiteral') {
-            // Partly dynamic templates still name hosts and paths in their constant parts.
-            for (const quasi of node.quasis as EsNode[]) {
-              const cooked = (quasi.value as { cooked?: string })?.cooked;
-              if (cooked && cooked.length >= 3)
-                strings.push({
-                  value: cooked.slice(0, MAX_STRING_KEPT),
-                  derived: false,
-                  decoded: false,
-                  ...this.at(quasi),
-                });
-            }
-          }
+        case 'BinaryExpression':
+          this.stringFact(node, out);
           break;
-        }
-        case 'Identifier': {
-          const name = node.name as string;
-          // The first character rules out nearly every name before the pattern runs.
-          if (name.charCodeAt(0) === 95 && /^_0x[0-9a-f]{3,}$/i.test(name)) hexIdentifiers++;
-          if ((name === 'eval' || name === 'Function') && this.isValueUse(node)) {
-            const parent = this.tree.parentOf(node) as EsNode;
-            const context =
-              parent.type === 'CallExpression' ? this.writtenCallee(parent.callee as EsNode) : parent.type;
-            valueRefs.push({ name, context, ...this.at(node) });
-          }
+        case 'Identifier':
+          this.identifierFact(node, out);
           break;
-        }
-        case 'ArrayExpression': {
-          const elements = node.elements as Array<EsNode | null>;
-          if (
-            elements.length >= 20 &&
-            elements.every((element) => element?.type === 'Literal' && typeof element.value === 'string')
-          ) {
-            stringArray = true;
-          }
+        case 'ArrayExpression':
+          if (isStringArray(node)) out.stringArray = true;
           break;
-        }
       }
     }
-    this.collectFoldedCalls(strings);
+    this.collectFoldedCalls(out.strings);
     return {
       path,
       size: this.text.length,
-      imports,
-      calls,
-      accesses,
-      assignments,
-      strings,
-      objects,
-      tools,
-      valueRefs,
-      hexIdentifiers,
-      stringArray,
-      escapedChars,
+      imports: out.imports,
+      calls: out.calls,
+      accesses: out.accesses,
+      assignments: out.assignments,
+      strings: out.strings,
+      objects: out.objects,
+      tools: out.tools,
+      valueRefs: out.valueRefs,
+      hexIdentifiers: out.hexIdentifiers,
+      stringArray: out.stringArray,
+      escapedChars: out.escapedChars,
     };
+  }
+
+  private importFact(node: EsNode, out: Extracted): void {
+    const source = (node.source as EsNode).value;
+    if (typeof source === 'string')
+      out.imports.push({
+        module: normalizeModule(source),
+        how: 'import',
+        computed: false,
+        ...this.at(node),
+      });
+  }
+
+  private dynamicImportFact(node: EsNode, out: Extracted): void {
+    const folded = fold(node.source as EsNode, this);
+    out.imports.push({
+      module: typeof folded?.value === 'string' ? normalizeModule(folded.value) : '?',
+      how: 'dynamic-import',
+      computed: (node.source as EsNode).type !== 'Literal',
+      ...this.at(node),
+    });
+  }
+
+  private callFact(node: EsNode, out: Extracted, inNetworkCallback: (node: EsNode) => boolean): void {
+    const { imports, calls, strings, assignments, tools } = out;
+    const callee = node.callee as EsNode;
+    const ref = this.refOf(callee);
+    if (ref === 'require' && node.type === 'CallExpression') {
+      const arg = (node.arguments as EsNode[])[0];
+      const folded = fold(arg, this);
+      imports.push({
+        module: typeof folded?.value === 'string' ? normalizeModule(folded.value) : '?',
+        how: 'require',
+        computed: arg?.type !== 'Literal',
+        ...this.at(node),
+      });
+    }
+    let name = ref !== undefined ? canonicalCallee(ref) : this.writtenCallee(callee);
+    const written = this.excerpt(callee, 80);
+    const hidden =
+      isComputedAccess(callee) ||
+      (callee.type === 'Identifier' && !!this.bindingAt(callee.name as string, callee)?.hidden);
+    const given = (node.arguments as EsNode[]).slice(0, 8);
+    const kept =
+      this.everyCall ||
+      keptForCallee({ resolved: ref !== undefined, name, written, hidden }) ||
+      given.some(
+        (arg) => this.originsOf(arg.type === 'SpreadElement' ? (arg.argument as EsNode) : arg).size > 0,
+      );
+    if (!kept) {
+      const declared = this.toolFromCall(node, name);
+      if (declared && tools.length < MAX_TOOLS) tools.push(declared);
+      return;
+    }
+    let args = given.map((arg) => this.describe(arg, 0));
+    // `eval.call(null, code)`, `exec.apply(cp, [cmd])`, `Reflect.apply(eval, null, [code])`: the call underneath.
+    if (ref !== undefined && /\.(?:call|apply)$/.test(name) && name !== 'Reflect.apply') {
+      const isApply = name.endsWith('.apply');
+      name = name.slice(0, name.lastIndexOf('.'));
+      args = isApply ? (args[1]?.elements ?? []) : args.slice(1);
+    } else if (name === 'Reflect.apply') {
+      const target = this.refOf((node.arguments as EsNode[])[0]);
+      if (target !== undefined) {
+        name = canonicalCallee(target);
+        args = args[2]?.elements ?? [];
+      }
+    }
+    calls.push({
+      callee: name,
+      written,
+      isNew: node.type === 'NewExpression',
+      hidden,
+      args,
+      inNetworkCallback: inNetworkCallback(node),
+      ...this.at(node),
+    });
+    const declared = this.toolFromCall(node, name);
+    if (declared && tools.length < MAX_TOOLS) tools.push(declared);
+    if (/^path\.(?:posix\.|win32\.)?(?:join|resolve)$/.test(name) && strings.length < MAX_STRINGS) {
+      // `join(env.APPDATA, 'discord', 'Local Storage', 'leveldb')`: the path is only visible joined.
+      const joined = args.map((arg) => arg.value ?? '…').join('/');
+      if (args.length > 1 && joined.length >= 3)
+        strings.push({
+          value: joined.slice(0, MAX_STRING_KEPT),
+          derived: true,
+          decoded: false,
+          ...this.at(node),
+        });
+    }
+    if (name === 'Object.defineProperty' || name === 'Reflect.defineProperty') {
+      const target = this.refOf((node.arguments as EsNode[])[0]);
+      const key = fold((node.arguments as EsNode[])[1], this)?.value;
+      if (target !== undefined && typeof key === 'string') {
+        assignments.push({
+          target: target ? `${target}.${key}` : key,
+          via: 'defineProperty',
+          ...this.at(node),
+        });
+      }
+    }
+  }
+
+  private envAccessFact(node: EsNode, out: Extracted): void {
+    const ref = this.refOf(node);
+    if (ref === undefined || !ref.startsWith('process.env')) return;
+    const parent = this.tree.parentOf(node);
+    if (parent?.type === 'MemberExpression' && parent.object === node) return; // the longer path is recorded
+    const whole = ref === 'process.env';
+    out.accesses.push({
+      path: ref,
+      whole,
+      ...(whole ? { context: this.useOf(node) } : {}),
+      ...this.at(node),
+    });
+  }
+
+  private objectFact(node: EsNode, out: Extracted): void {
+    const object = this.emailObject(node);
+    if (object && out.objects.length < 1_000) out.objects.push(object);
+    const listed = this.toolFromObject(node);
+    if (listed && out.tools.length < MAX_TOOLS) out.tools.push(listed);
+  }
+
+  private assignmentFact(node: EsNode, out: Extracted): void {
+    const left = node.left as EsNode;
+    if (left.type !== 'MemberExpression') return;
+    const key = left.computed ? fold(left.property as EsNode, this)?.value : (left.property as EsNode).name;
+    const assigned = fold(node.right as EsNode, this)?.value;
+    if (
+      typeof key === 'string' &&
+      typeof assigned === 'string' &&
+      assigned.includes('@') &&
+      out.objects.length < 1_000
+    ) {
+      out.objects.push({ properties: { [key]: assigned }, via: 'assignment', ...this.at(node) });
+    }
+    const target = this.refOf(left);
+    if (target) out.assignments.push({ target, via: 'assign', ...this.at(node) });
+  }
+
+  private literalFact(node: EsNode, out: Extracted): void {
+    const value = node.value;
+    if (typeof value !== 'string') return;
+    if (out.escapedChars < 100_000) {
+      const raw = this.text.slice(node.start, Math.min(node.end, node.start + 100_000));
+      if (raw.includes('\\')) out.escapedChars += countEscapes(raw);
+    }
+    if (out.strings.length < MAX_STRINGS && value.length >= 3) {
+      out.strings.push({
+        value: value.slice(0, MAX_STRING_KEPT),
+        derived: false,
+        decoded: false,
+        ...this.at(node),
+      });
+    }
+  }
+
+  /** A string built from parts (`'ht' + 'tp'`, a template): the outermost expression, folded. */
+  private stringFact(node: EsNode, out: Extracted): void {
+    const { strings } = out;
+    if (strings.length >= MAX_STRINGS) return;
+    const parent = this.tree.parentOf(node);
+    if (parent && (parent.type === 'BinaryExpression' || parent.type === 'TemplateLiteral')) return;
+    const folded = fold(node, this);
+    if (typeof folded?.value === 'string' && folded.value.length >= 3) {
+      strings.push(this.foldedString(node, folded.value, folded.decoded));
+    } else if (node.type === 'TemplateLiteral') {
+      // Partly dynamic templates still name hosts and paths in their constant parts.
+      for (const quasi of node.quasis as EsNode[]) {
+        const cooked = (quasi.value as { cooked?: string })?.cooked;
+        if (cooked && cooked.length >= 3)
+          strings.push({
+            value: cooked.slice(0, MAX_STRING_KEPT),
+            derived: false,
+            decoded: false,
+            ...this.at(quasi),
+          });
+      }
+    }
+  }
+
+  private identifierFact(node: EsNode, out: Extracted): void {
+    const name = node.name as string;
+    // The first character rules out nearly every name before the pattern runs.
+    if (name.charCodeAt(0) === 95 && /^_0x[0-9a-f]{3,}$/i.test(name)) out.hexIdentifiers++;
+    if ((name === 'eval' || name === 'Function') && this.isValueUse(node)) {
+      const parent = this.tree.parentOf(node) as EsNode;
+      const context =
+        parent.type === 'CallExpression' ? this.writtenCallee(parent.callee as EsNode) : parent.type;
+      out.valueRefs.push({ name, context, ...this.at(node) });
+    }
   }
 
   /** Strings produced by calls that fold (`atob('...')`, `String.fromCharCode(...)`, `[...].join('')`). */
@@ -690,121 +742,151 @@ export class FactExtractor implements ConstantLookup {
     }
     this.reassigned = (binding) => (writes.get(binding) ?? 0) > 1;
     // Aliases of aliases settle in two or three rounds; constants and paths in two (they are the costly part).
+    // Each kind of binder is a method of its own (see extract: one large loop body was optimised again and again).
     for (let round = 0; round < 3; round++) {
       const settleConstants = round < 2;
       let changed = false;
-      const bind = (
-        id: EsNode,
-        ref: string | undefined,
-        constant: Folded | undefined,
-        origins: ReadonlySet<Origin>,
-      ) => {
-        const existing = this.bindingAt(id.name as string, id, true) as Binding;
-        if (ref !== undefined && existing.ref === undefined) {
-          existing.ref = ref;
-          changed = true;
-          this.bindingsChanged();
-        }
-        if (constant !== undefined && existing.constant === undefined && !this.reassigned(existing)) {
-          existing.constant = constant;
-          changed = true;
-          this.bindingsChanged();
-        }
-        for (const origin of origins) {
-          if (!existing.origins.has(origin)) {
-            existing.origins.add(origin);
-            changed = true;
-            this.bindingsChanged();
-          }
-        }
-        return existing;
-      };
       this.clearOrigins();
       for (const node of binders) {
-        if (
-          node.type === 'VariableDeclarator' ||
-          (node.type === 'AssignmentExpression' && node.operator === '=')
-        ) {
-          const target = (node.type === 'VariableDeclarator' ? node.id : node.left) as EsNode;
-          const init = (node.type === 'VariableDeclarator' ? node.init : node.right) as EsNode | undefined;
-          if (!init) continue;
-          if (target.type === 'Identifier') {
-            const binding = bind(
-              target,
-              this.refOf(init),
-              settleConstants ? fold(init, this) : undefined,
-              this.originsOf(init),
-            );
-            if (!binding.hidden && isComputedAccess(init)) {
-              binding.hidden = true;
-              changed = true;
-              this.bindingsChanged();
-            }
-            if (settleConstants && !binding.sensitivePath && this.namesSensitivePath(init)) {
-              binding.sensitivePath = true;
-              changed = true;
-              this.bindingsChanged();
-            }
-          } else if (target.type === 'ObjectPattern') {
-            const base = this.refOf(init);
-            const origins = this.originsOf(init);
-            // `const { DEBUG } = process.env` reads one variable; only `...rest` holds the rest of the environment.
-            const oneEach: ReadonlySet<Origin> =
-              base === 'process.env' && origins.has('env-all')
-                ? new Set([...origins].map((origin) => (origin === 'env-all' ? 'env' : origin)))
-                : origins;
-            for (const property of target.properties as EsNode[]) {
-              if (property.type === 'RestElement' && (property.argument as EsNode).type === 'Identifier') {
-                bind(property.argument as EsNode, base, undefined, origins);
-                continue;
-              }
-              if (property.type !== 'Property') continue;
-              const key = property.computed
-                ? fold(property.key as EsNode, this)?.value
-                : ((property.key as EsNode).name ?? (property.key as EsNode).value);
-              let value = property.value as EsNode;
-              if (value.type === 'AssignmentPattern') value = value.left as EsNode;
-              if (value.type !== 'Identifier' || typeof key !== 'string') continue;
-              bind(
-                value,
-                base === undefined ? undefined : base === '' ? key : `${base}.${key}`,
-                undefined,
-                oneEach,
-              );
-            }
-          }
-        } else if (node.type === 'AssignmentExpression' && (node.left as EsNode).type === 'Identifier') {
-          // `b += chunk`: the data accumulates in b.
-          bind(node.left as EsNode, undefined, undefined, this.originsOf(node.right as EsNode));
-        } else if (node.type === 'ForOfStatement' || node.type === 'ForInStatement') {
-          const left = node.left as EsNode;
-          const ids =
-            left.type === 'VariableDeclaration'
-              ? (left.declarations as EsNode[]).map((d) => d.id as EsNode)
-              : [left];
-          const origins = this.originsOf(node.right as EsNode);
-          for (const id of ids)
-            for (const part of this.subtree(id, 50))
-              if (part.type === 'Identifier') bind(part, undefined, undefined, origins);
-        } else if (node.type === 'ImportDeclaration') {
-          const module = normalizeModule(String((node.source as EsNode).value));
-          for (const specifier of node.specifiers as EsNode[]) {
-            const local = specifier.local as EsNode;
-            if (specifier.type === 'ImportSpecifier') {
-              const imported = (specifier.imported as EsNode).name ?? (specifier.imported as EsNode).value;
-              bind(local, `${module}.${String(imported)}`, undefined, new Set());
-            } else {
-              bind(local, module, undefined, new Set());
-            }
-          }
-        } else if (node.type === 'CallExpression') {
-          changed = this.markNetworkCallbacks(node) || changed;
-          changed = this.taintReceiver(node) || changed;
-        }
+        if (this.learnFrom(node, settleConstants)) changed = true;
       }
       if (!changed) break;
     }
     this.clearOrigins();
+  }
+
+  /** What one binder node teaches about the names it binds; true when a binding changed. */
+  private learnFrom(node: EsNode, settleConstants: boolean): boolean {
+    switch (node.type) {
+      case 'VariableDeclarator':
+        return node.init
+          ? this.learnAssigned(node.id as EsNode, node.init as EsNode, settleConstants)
+          : false;
+      case 'AssignmentExpression':
+        if (node.operator === '=')
+          return this.learnAssigned(node.left as EsNode, node.right as EsNode, settleConstants);
+        // `b += chunk`: the data accumulates in b.
+        if ((node.left as EsNode).type === 'Identifier')
+          return this.bind(node.left as EsNode, undefined, undefined, this.originsOf(node.right as EsNode));
+        return false;
+      case 'ForOfStatement':
+      case 'ForInStatement':
+        return this.learnLoopVariables(node);
+      case 'ImportDeclaration':
+        return this.learnImports(node);
+      case 'CallExpression': {
+        const network = this.markNetworkCallbacks(node);
+        return this.taintReceiver(node) || network;
+      }
+    }
+    return false;
+  }
+
+  /** `target = init` or `const target = init`, for a name or an object pattern. */
+  private learnAssigned(target: EsNode, init: EsNode, settleConstants: boolean): boolean {
+    if (target.type === 'Identifier') {
+      let changed = this.bind(
+        target,
+        this.refOf(init),
+        settleConstants ? fold(init, this) : undefined,
+        this.originsOf(init),
+      );
+      const binding = this.bindingAt(target.name as string, target, true) as Binding;
+      if (!binding.hidden && isComputedAccess(init)) {
+        binding.hidden = true;
+        changed = true;
+        this.bindingsChanged();
+      }
+      if (settleConstants && !binding.sensitivePath && this.namesSensitivePath(init)) {
+        binding.sensitivePath = true;
+        changed = true;
+        this.bindingsChanged();
+      }
+      return changed;
+    }
+    if (target.type !== 'ObjectPattern') return false;
+    let changed = false;
+    const base = this.refOf(init);
+    const origins = this.originsOf(init);
+    // `const { DEBUG } = process.env` reads one variable; only `...rest` holds the rest of the environment.
+    const oneEach: ReadonlySet<Origin> =
+      base === 'process.env' && origins.has('env-all')
+        ? new Set([...origins].map((origin) => (origin === 'env-all' ? 'env' : origin)))
+        : origins;
+    for (const property of target.properties as EsNode[]) {
+      if (property.type === 'RestElement' && (property.argument as EsNode).type === 'Identifier') {
+        if (this.bind(property.argument as EsNode, base, undefined, origins)) changed = true;
+        continue;
+      }
+      if (property.type !== 'Property') continue;
+      const key = property.computed
+        ? fold(property.key as EsNode, this)?.value
+        : ((property.key as EsNode).name ?? (property.key as EsNode).value);
+      let value = property.value as EsNode;
+      if (value.type === 'AssignmentPattern') value = value.left as EsNode;
+      if (value.type !== 'Identifier' || typeof key !== 'string') continue;
+      const ref = base === undefined ? undefined : base === '' ? key : `${base}.${key}`;
+      if (this.bind(value, ref, undefined, oneEach)) changed = true;
+    }
+    return changed;
+  }
+
+  /** `for (const x of data)`: every name the loop binds gets the data's origins. */
+  private learnLoopVariables(node: EsNode): boolean {
+    const left = node.left as EsNode;
+    const ids =
+      left.type === 'VariableDeclaration'
+        ? (left.declarations as EsNode[]).map((d) => d.id as EsNode)
+        : [left];
+    const origins = this.originsOf(node.right as EsNode);
+    let changed = false;
+    for (const id of ids)
+      for (const part of this.subtree(id, 50))
+        if (part.type === 'Identifier' && this.bind(part, undefined, undefined, origins)) changed = true;
+    return changed;
+  }
+
+  private learnImports(node: EsNode): boolean {
+    const module = normalizeModule(String((node.source as EsNode).value));
+    let changed = false;
+    for (const specifier of node.specifiers as EsNode[]) {
+      const local = specifier.local as EsNode;
+      const ref =
+        specifier.type === 'ImportSpecifier'
+          ? `${module}.${String((specifier.imported as EsNode).name ?? (specifier.imported as EsNode).value)}`
+          : module;
+      if (this.bind(local, ref, undefined, NO_ORIGINS)) changed = true;
+    }
+    return changed;
+  }
+
+  /** Records what a binding of `id` learned (a ref, a constant, origins); true when anything was new. */
+  private bind(
+    id: EsNode,
+    ref: string | undefined,
+    constant: Folded | undefined,
+    origins: ReadonlySet<Origin>,
+  ): boolean {
+    const existing = this.bindingAt(id.name as string, id, true) as Binding;
+    let changed = false;
+    if (ref !== undefined && existing.ref === undefined) {
+      existing.ref = ref;
+      changed = true;
+      this.bindingsChanged();
+    }
+    if (constant !== undefined && existing.constant === undefined && !this.reassigned(existing)) {
+      existing.constant = constant;
+      changed = true;
+      this.bindingsChanged();
+    }
+    for (const origin of origins) {
+      if (!existing.origins.has(origin)) {
+        existing.origins.add(origin);
+        changed = true;
+        this.bindingsChanged();
+      }
+    }
+    return changed;
   }
 
   private clearOrigins(): void {
