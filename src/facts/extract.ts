@@ -644,49 +644,12 @@ export class FactExtractor implements ConstantLookup {
   refOf(node: EsNode | undefined, depth = 0): string | undefined {
     if (!node || depth > 50) return undefined;
     switch (node.type) {
-      case 'Identifier': {
-        const name = node.name as string;
-        const binding = this.bindingAt(name, node);
-        if (binding?.ref !== undefined) return binding.ref;
-        // `function fetch(tag, nodes) {...}` (domutils): a local helper, not the network. What it does inside
-        // is read like any other code, so a wrapper around the real fetch is still seen there.
-        if (binding?.fnNode && SHADOWED_BY_LOCAL_FUNCTIONS.has(name)) return undefined;
-        if (GLOBAL_ROOTS.has(name)) return '';
-        return KNOWN_GLOBALS.has(name) ? name : undefined;
-      }
-      case 'ThisExpression':
-        return undefined;
-      case 'MemberExpression': {
-        const property = node.computed
-          ? fold(node.property as EsNode, this)?.value
-          : ((node.property as EsNode).name as string | undefined);
-        if (typeof property !== 'string') return undefined;
-        // `''.constructor.constructor`, `(() => {}).constructor`, `[].constructor.constructor`: Function itself.
-        if (property === 'constructor' && isConstructorOfValue(node.object as EsNode, this))
-          return 'Function';
-        const object = this.refOf(node.object as EsNode, depth + 1);
-        if (object === undefined) return undefined;
-        if (object === '') return GLOBAL_ROOTS.has(property) ? '' : property;
-        if (object === 'process' && property === 'mainModule') return 'module';
-        if (object === 'module' && property === 'require') return 'require';
-        if (object === 'require.main' && property === 'require') return 'require';
-        // Module._load(request) is what require calls.
-        if (property === '_load' && /(?:^|\.)(?:module|Module|module\.constructor)$/.test(object))
-          return 'require';
-        if (object === 'Function.prototype' && property === 'constructor') return 'Function';
-        return `${object}.${property}`;
-      }
-      case 'CallExpression': {
-        const callee = this.refOf(node.callee as EsNode, depth + 1);
-        if (callee === 'require') {
-          const folded = fold((node.arguments as EsNode[])[0], this);
-          return typeof folded?.value === 'string' ? normalizeModule(folded.value) : undefined;
-        }
-        if (callee === 'module.createRequire' || callee === 'module.createRequireFromPath') return 'require';
-        if (callee?.endsWith('.bind')) return callee.slice(0, -'.bind'.length);
-        // `https.request(...)` → `https.request()`, so `req.end(data)` reads `https.request().end`.
-        return callee ? `${canonicalCallee(callee)}()` : undefined;
-      }
+      case 'Identifier':
+        return this.identifierRef(node);
+      case 'MemberExpression':
+        return this.memberRef(node, depth);
+      case 'CallExpression':
+        return this.callRef(node, depth);
       case 'NewExpression': {
         const callee = this.refOf(node.callee as EsNode, depth + 1);
         return callee === undefined ? undefined : `${callee}()`;
@@ -714,6 +677,49 @@ export class FactExtractor implements ConstantLookup {
       default:
         return undefined;
     }
+  }
+
+  private identifierRef(node: EsNode): string | undefined {
+    const name = node.name as string;
+    const binding = this.bindingAt(name, node);
+    if (binding?.ref !== undefined) return binding.ref;
+    // `function fetch(tag, nodes) {...}` (domutils): a local helper, not the network. What it does inside
+    // is read like any other code, so a wrapper around the real fetch is still seen there.
+    if (binding?.fnNode && SHADOWED_BY_LOCAL_FUNCTIONS.has(name)) return undefined;
+    if (GLOBAL_ROOTS.has(name)) return '';
+    return KNOWN_GLOBALS.has(name) ? name : undefined;
+  }
+
+  private memberRef(node: EsNode, depth: number): string | undefined {
+    const property = node.computed
+      ? fold(node.property as EsNode, this)?.value
+      : ((node.property as EsNode).name as string | undefined);
+    if (typeof property !== 'string') return undefined;
+    // `''.constructor.constructor`, `(() => {}).constructor`, `[].constructor.constructor`: Function itself.
+    if (property === 'constructor' && isConstructorOfValue(node.object as EsNode, this)) return 'Function';
+    const object = this.refOf(node.object as EsNode, depth + 1);
+    if (object === undefined) return undefined;
+    if (object === '') return GLOBAL_ROOTS.has(property) ? '' : property;
+    if (object === 'process' && property === 'mainModule') return 'module';
+    if (object === 'module' && property === 'require') return 'require';
+    if (object === 'require.main' && property === 'require') return 'require';
+    // Module._load(request) is what require calls.
+    if (property === '_load' && /(?:^|\.)(?:module|Module|module\.constructor)$/.test(object))
+      return 'require';
+    if (object === 'Function.prototype' && property === 'constructor') return 'Function';
+    return `${object}.${property}`;
+  }
+
+  private callRef(node: EsNode, depth: number): string | undefined {
+    const callee = this.refOf(node.callee as EsNode, depth + 1);
+    if (callee === 'require') {
+      const folded = fold((node.arguments as EsNode[])[0], this);
+      return typeof folded?.value === 'string' ? normalizeModule(folded.value) : undefined;
+    }
+    if (callee === 'module.createRequire' || callee === 'module.createRequireFromPath') return 'require';
+    if (callee?.endsWith('.bind')) return callee.slice(0, -'.bind'.length);
+    // `https.request(...)` → `https.request()`, so `req.end(data)` reads `https.request().end`.
+    return callee ? `${canonicalCallee(callee)}()` : undefined;
   }
 
   /** Bindings from declarations, assignments and imports, repeated until aliases of aliases settle. */
@@ -1083,50 +1089,13 @@ export class FactExtractor implements ConstantLookup {
         if (origins && origins.size > 0) own = new Set(origins);
         break;
       }
-      case 'MemberExpression': {
-        const ref = this.refOf(node);
-        if (ref === 'process.env') {
-          const parent = this.tree.parentOf(node);
-          own = new Set([parent?.type === 'MemberExpression' && parent.object === node ? 'env' : 'env-all']);
-        } else if (
-          ref === undefined &&
-          node.computed &&
-          this.refOf(node.object as EsNode) === 'process.env'
-        ) {
-          own = new Set(['env']); // process.env[name]
-        }
+      case 'MemberExpression':
+        own = this.memberOrigins(node);
         break;
-      }
       case 'CallExpression':
-      case 'NewExpression': {
-        const ref = this.refOf(node.callee as EsNode);
-        const callee = ref === undefined ? '' : canonicalCallee(ref);
-        if (isFileRead(callee)) {
-          own = withOrigin(own, 'file');
-          const target = (node.arguments as EsNode[])[0];
-          if (target && this.namesSensitivePath(target)) own.add('sensitive-file');
-        }
-        if (isHostInfo(callee)) own = withOrigin(own, 'host-info');
-        if (isDecoder(callee)) own = withOrigin(own, 'decoded');
-        if (isExec(callee)) own = withOrigin(own, 'command-output');
-        if (isNetwork(callee)) own = withOrigin(own, 'network');
-        if ((node.callee as EsNode).type === 'Identifier') {
-          const fnNode = this.bindingAt(
-            (node.callee as EsNode).name as string,
-            node.callee as EsNode,
-          )?.fnNode;
-          // `fetchText(url)`, `read(path)`: a local helper returns what it received or read.
-          const effects = fnNode ? this.effectsOf(fnNode) : undefined;
-          if (effects?.network) own = withOrigin(own, 'network');
-          if (effects?.fileRead) {
-            own = withOrigin(own, 'file');
-            if ((node.arguments as EsNode[]).some((arg) => this.namesSensitivePath(arg)))
-              own.add('sensitive-file');
-          }
-        }
-        if (fold(node, this)?.decoded) own = withOrigin(own, 'decoded');
+      case 'NewExpression':
+        own = this.callOrigins(node);
         break;
-      }
       case 'Literal':
         if (typeof node.value === 'string' && node.value.includes('169.254.169.254'))
           own = new Set(['host-info']);
@@ -1134,6 +1103,47 @@ export class FactExtractor implements ConstantLookup {
     }
     if (!own) return below;
     for (const origin of below) own.add(origin);
+    return own;
+  }
+
+  /** `process.env` read whole or by name. */
+  private memberOrigins(node: EsNode): Set<Origin> | undefined {
+    const ref = this.refOf(node);
+    if (ref === 'process.env') {
+      const parent = this.tree.parentOf(node);
+      return new Set([parent?.type === 'MemberExpression' && parent.object === node ? 'env' : 'env-all']);
+    }
+    if (ref === undefined && node.computed && this.refOf(node.object as EsNode) === 'process.env')
+      return new Set(['env']); // process.env[name]
+    return undefined;
+  }
+
+  /** What a call's result holds: a file read, host details, decoded or fetched data, a command's output. */
+  private callOrigins(node: EsNode): Set<Origin> | undefined {
+    let own: Set<Origin> | undefined;
+    const ref = this.refOf(node.callee as EsNode);
+    const callee = ref === undefined ? '' : canonicalCallee(ref);
+    if (isFileRead(callee)) {
+      own = withOrigin(own, 'file');
+      const target = (node.arguments as EsNode[])[0];
+      if (target && this.namesSensitivePath(target)) own.add('sensitive-file');
+    }
+    if (isHostInfo(callee)) own = withOrigin(own, 'host-info');
+    if (isDecoder(callee)) own = withOrigin(own, 'decoded');
+    if (isExec(callee)) own = withOrigin(own, 'command-output');
+    if (isNetwork(callee)) own = withOrigin(own, 'network');
+    if ((node.callee as EsNode).type === 'Identifier') {
+      const fnNode = this.bindingAt((node.callee as EsNode).name as string, node.callee as EsNode)?.fnNode;
+      // `fetchText(url)`, `read(path)`: a local helper returns what it received or read.
+      const effects = fnNode ? this.effectsOf(fnNode) : undefined;
+      if (effects?.network) own = withOrigin(own, 'network');
+      if (effects?.fileRead) {
+        own = withOrigin(own, 'file');
+        if ((node.arguments as EsNode[]).some((arg) => this.namesSensitivePath(arg)))
+          own.add('sensitive-file');
+      }
+    }
+    if (fold(node, this)?.decoded) own = withOrigin(own, 'decoded');
     return own;
   }
 

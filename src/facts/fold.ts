@@ -28,92 +28,107 @@ const node = (value: unknown): EsNode | undefined =>
  */
 export function fold(expression: EsNode | undefined, names: ConstantLookup, depth = 0): Folded | undefined {
   if (!expression || depth > MAX_DEPTH) return undefined;
-  const next = (child: unknown) => fold(node(child), names, depth + 1);
+  // One function per kind of expression: V8 recompiles a function each time a node of a new shape reaches it,
+  // and a small one costs little to recompile (see FactExtractor.extract).
   switch (expression.type) {
-    case 'Literal': {
-      const value = expression.value;
-      if (typeof value === 'string' || typeof value === 'number') return { value, decoded: false };
-      return undefined;
-    }
-    case 'TemplateLiteral': {
-      const quasis = expression.quasis as EsNode[];
-      const expressions = expression.expressions as EsNode[];
-      let out = '';
-      let decoded = false;
-      for (let i = 0; i < quasis.length; i++) {
-        out += ((quasis[i]?.value as { cooked?: string })?.cooked ?? '') as string;
-        if (i < expressions.length) {
-          const part = next(expressions[i]);
-          if (!part || Array.isArray(part.value)) return undefined;
-          out += String(part.value);
-          decoded ||= part.decoded;
-        }
-      }
-      return bounded({ value: out, decoded });
-    }
-    case 'BinaryExpression': {
-      const left = next(expression.left);
-      const right = next(expression.right);
-      if (!left || !right || Array.isArray(left.value) || Array.isArray(right.value)) return undefined;
-      const decoded = left.decoded || right.decoded;
-      const a = left.value;
-      const b = right.value;
-      switch (expression.operator) {
-        case '+':
-          return bounded({
-            value: typeof a === 'number' && typeof b === 'number' ? a + b : String(a) + String(b),
-            decoded,
-          });
-        case '-':
-        case '*':
-        case '^':
-        case '|':
-        case '&':
-          if (typeof a !== 'number' || typeof b !== 'number') return undefined;
-          return { value: arithmetic(expression.operator, a, b), decoded };
-        default:
-          return undefined;
-      }
-    }
+    case 'Literal':
+      return foldLiteral(expression);
+    case 'TemplateLiteral':
+      return foldTemplate(expression, names, depth);
+    case 'BinaryExpression':
+      return foldBinary(expression, names, depth);
     case 'Identifier':
       return names.constantOf(expression.name as string, expression);
-    case 'ArrayExpression': {
-      const values: Array<string | number> = [];
-      let decoded = false;
-      for (const element of expression.elements as Array<EsNode | null>) {
-        const part = next(element);
-        if (!part || Array.isArray(part.value)) return undefined;
-        values.push(part.value);
-        decoded ||= part.decoded;
-      }
-      return { value: values, decoded };
-    }
-    case 'MemberExpression': {
-      const object = next(expression.object);
-      if (!object) return undefined;
-      const key = expression.computed
-        ? next(expression.property)?.value
-        : ((expression.property as EsNode).name as string);
-      if (key === 'length') return { value: object.value.toString().length, decoded: object.decoded };
-      if (typeof key !== 'number' && !(typeof key === 'string' && /^\d+$/.test(key))) return undefined;
-      const element =
-        typeof object.value === 'number'
-          ? undefined
-          : (object.value as string | Array<string | number>)[Number(key)];
-      return element === undefined ? undefined : { value: element, decoded: object.decoded };
-    }
+    case 'ArrayExpression':
+      return foldArray(expression, names, depth);
+    case 'MemberExpression':
+      return foldMember(expression, names, depth);
     case 'CallExpression':
       return foldCall(expression, names, depth);
     case 'ParenthesizedExpression':
     case 'ChainExpression':
-      return next(expression.expression);
+      return fold(node(expression.expression), names, depth + 1);
     case 'SequenceExpression': {
       const list = expression.expressions as EsNode[];
-      return next(list[list.length - 1]);
+      return fold(node(list[list.length - 1]), names, depth + 1);
     }
     default:
       return undefined;
   }
+}
+
+function foldLiteral(expression: EsNode): Folded | undefined {
+  const value = expression.value;
+  return typeof value === 'string' || typeof value === 'number' ? { value, decoded: false } : undefined;
+}
+
+function foldTemplate(expression: EsNode, names: ConstantLookup, depth: number): Folded | undefined {
+  const quasis = expression.quasis as EsNode[];
+  const expressions = expression.expressions as EsNode[];
+  let out = '';
+  let decoded = false;
+  for (let i = 0; i < quasis.length; i++) {
+    out += ((quasis[i]?.value as { cooked?: string })?.cooked ?? '') as string;
+    if (i < expressions.length) {
+      const part = fold(node(expressions[i]), names, depth + 1);
+      if (!part || Array.isArray(part.value)) return undefined;
+      out += String(part.value);
+      decoded ||= part.decoded;
+    }
+  }
+  return bounded({ value: out, decoded });
+}
+
+function foldBinary(expression: EsNode, names: ConstantLookup, depth: number): Folded | undefined {
+  const left = fold(node(expression.left), names, depth + 1);
+  const right = fold(node(expression.right), names, depth + 1);
+  if (!left || !right || Array.isArray(left.value) || Array.isArray(right.value)) return undefined;
+  const decoded = left.decoded || right.decoded;
+  const a = left.value;
+  const b = right.value;
+  switch (expression.operator) {
+    case '+':
+      return bounded({
+        value: typeof a === 'number' && typeof b === 'number' ? a + b : String(a) + String(b),
+        decoded,
+      });
+    case '-':
+    case '*':
+    case '^':
+    case '|':
+    case '&':
+      if (typeof a !== 'number' || typeof b !== 'number') return undefined;
+      return { value: arithmetic(expression.operator, a, b), decoded };
+    default:
+      return undefined;
+  }
+}
+
+function foldArray(expression: EsNode, names: ConstantLookup, depth: number): Folded | undefined {
+  const values: Array<string | number> = [];
+  let decoded = false;
+  for (const element of expression.elements as Array<EsNode | null>) {
+    const part = fold(node(element), names, depth + 1);
+    if (!part || Array.isArray(part.value)) return undefined;
+    values.push(part.value);
+    decoded ||= part.decoded;
+  }
+  return { value: values, decoded };
+}
+
+function foldMember(expression: EsNode, names: ConstantLookup, depth: number): Folded | undefined {
+  const object = fold(node(expression.object), names, depth + 1);
+  if (!object) return undefined;
+  const key = expression.computed
+    ? fold(node(expression.property), names, depth + 1)?.value
+    : ((expression.property as EsNode).name as string);
+  if (key === 'length') return { value: object.value.toString().length, decoded: object.decoded };
+  if (typeof key !== 'number' && !(typeof key === 'string' && /^\d+$/.test(key))) return undefined;
+  const element =
+    typeof object.value === 'number'
+      ? undefined
+      : (object.value as string | Array<string | number>)[Number(key)];
+  return element === undefined ? undefined : { value: element, decoded: object.decoded };
 }
 
 function arithmetic(operator: string, a: number, b: number): number {
