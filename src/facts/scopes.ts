@@ -18,32 +18,36 @@ export class Scopes {
     const program = tree.root;
     this.program = program;
     this.resolved = new Int32Array(tree.size);
-    for (const node of tree.nodes) {
-      switch (node.type) {
-        case 'VariableDeclarator':
-          this.declare(this.scopeOf(node), patternNames(node.id as EsNode));
-          break;
-        case 'FunctionDeclaration':
-        case 'ClassDeclaration':
-          if ((node.id as EsNode | null)?.type === 'Identifier')
-            this.declare(this.scopeOf(node), [(node.id as EsNode).name as string]);
-          if (node.type === 'FunctionDeclaration')
-            this.declare(node, (node.params as EsNode[]).flatMap(patternNames));
-          break;
-        case 'FunctionExpression':
-        case 'ArrowFunctionExpression':
+    // The walk only dispatches: a loop body holding every case was optimised again for each new node shape.
+    for (const node of tree.nodes) this.declareFrom(node);
+  }
+
+  /** The names one node declares, in the scope they belong to. */
+  private declareFrom(node: EsNode): void {
+    switch (node.type) {
+      case 'VariableDeclarator':
+        this.declare(this.scopeOf(node), patternNames(node.id as EsNode));
+        break;
+      case 'FunctionDeclaration':
+      case 'ClassDeclaration':
+        if ((node.id as EsNode | null)?.type === 'Identifier')
+          this.declare(this.scopeOf(node), [(node.id as EsNode).name as string]);
+        if (node.type === 'FunctionDeclaration')
           this.declare(node, (node.params as EsNode[]).flatMap(patternNames));
-          if ((node.id as EsNode | null)?.type === 'Identifier')
-            this.declare(node, [(node.id as EsNode).name as string]);
-          break;
-        case 'CatchClause':
-          if (node.param) this.declare(this.scopeOf(node), patternNames(node.param as EsNode));
-          break;
-        case 'ImportDeclaration':
-          for (const specifier of node.specifiers as EsNode[])
-            this.declare(program, [(specifier.local as EsNode).name as string]);
-          break;
-      }
+        break;
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        this.declare(node, (node.params as EsNode[]).flatMap(patternNames));
+        if ((node.id as EsNode | null)?.type === 'Identifier')
+          this.declare(node, [(node.id as EsNode).name as string]);
+        break;
+      case 'CatchClause':
+        if (node.param) this.declare(this.scopeOf(node), patternNames(node.param as EsNode));
+        break;
+      case 'ImportDeclaration':
+        for (const specifier of node.specifiers as EsNode[])
+          this.declare(this.program, [(specifier.local as EsNode).name as string]);
+        break;
     }
   }
 
