@@ -8,8 +8,9 @@
 // last with the analyses and typosquat answers removed but npm's cache, the stored registry documents and the
 // compiled code kept ("analysis"): a cold scan's CPU without its downloads, which compares across days when the
 // registry's speed does not.
-// Prints medians, the ratios scan/install and scan/floor, packages per second and each scan's peak memory
-// (max RSS), and writes every run to .bench/results.json. Timings are reported, never asserted.
+// Prints medians, the ratios scan/install and scan/floor, packages per second, each scan's peak memory (max RSS)
+// and CPU time (all threads: on a machine with few cores the CPU is what a cold scan waits for), and writes
+// every run to .bench/results.json. Timings are reported, never asserted.
 // Usage: node test/bench/run.js [--runs 3] [--only label,...] [--skip-install]   (progress goes to stderr)
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -117,7 +118,8 @@ async function main() {
     process.exit(130);
   });
   try {
-    // Peak memory: a preload that writes the process's own max RSS (KB) when it exits, whatever the exit path.
+    // Peak memory and CPU: a preload that writes the process's own max RSS (KB) and CPU time (all its threads,
+    // V8's compiler and garbage-collector threads included) when it exits, whatever the exit path.
     const peakPreload = join(work, 'peak.mjs');
     writeFileSync(
       peakPreload,
@@ -125,7 +127,7 @@ async function main() {
         "import { writeFileSync } from 'node:fs';",
         'const file = process.env.OCELLUS_BENCH_PEAK_FILE;',
         'delete process.env.OCELLUS_BENCH_PEAK_FILE;',
-        "if (file) process.on('exit', () => writeFileSync(file, String(process.resourceUsage().maxRSS)));",
+        "if (file) process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(file, JSON.stringify({ maxRSS: u.maxRSS, cpuMicros: u.userCPUTime + u.systemCPUTime })); });",
         '',
       ].join('\n'),
     );
@@ -228,6 +230,7 @@ async function benchSubject(subject, bench) {
       scanModes.map((mode) => [mode, ratio(packages, scan.median[mode])]),
     ),
     peakRssMB: scan.medianPeakRssMB,
+    cpuSeconds: scan.medianCpuSeconds,
   };
 }
 
@@ -256,7 +259,8 @@ async function measure(subject, tool, modes, bench, run) {
     runs.filter((r) => r.mode === mode && !r.error && typeof r[key] === 'number').map((r) => r[key]);
   const median = Object.fromEntries(modes.map((mode) => [mode, medianOf(of(mode, 'seconds'))]));
   const medianPeakRssMB = Object.fromEntries(modes.map((mode) => [mode, medianOf(of(mode, 'peakRssMB'))]));
-  return { median, medianPeakRssMB, runs };
+  const medianCpuSeconds = Object.fromEntries(modes.map((mode) => [mode, medianOf(of(mode, 'cpuSeconds'))]));
+  return { median, medianPeakRssMB, medianCpuSeconds, runs };
 }
 
 function cacheEnv(caches) {
@@ -289,7 +293,7 @@ async function scanRun(subject, mode, caches, bench) {
     ],
     { cwd: bench.work, env: { ...cacheEnv(caches), OCELLUS_BENCH_PEAK_FILE: peakFile } },
   );
-  const entry = { seconds: result.seconds, code: result.code, peakRssMB: readPeak(peakFile) };
+  const entry = { seconds: result.seconds, code: result.code, ...readUsage(peakFile) };
   try {
     const report = JSON.parse(result.stdout);
     entry.packages = report.summary.packages;
@@ -346,7 +350,7 @@ async function floorRun(treeFile, caches, bench) {
       code: result.code,
       packages: floor.packages,
       failed: floor.failed,
-      peakRssMB: readPeak(peakFile),
+      ...readUsage(peakFile),
       ...(floor.failed.length > 0
         ? { error: `${floor.failed.length} failed, first ${floor.failed[0]}` }
         : {}),
@@ -356,12 +360,16 @@ async function floorRun(treeFile, caches, bench) {
   }
 }
 
-function readPeak(file) {
+/** What the preload wrote: peak RSS in MB and CPU seconds of the whole process, null when it wrote nothing. */
+function readUsage(file) {
   try {
-    const kb = Number(readFileSync(file, 'utf8'));
-    return Number.isFinite(kb) && kb > 0 ? Math.round(kb / 1024) : null;
+    const { maxRSS, cpuMicros } = JSON.parse(readFileSync(file, 'utf8'));
+    return {
+      peakRssMB: Number.isFinite(maxRSS) && maxRSS > 0 ? Math.round(maxRSS / 1024) : null,
+      cpuSeconds: Number.isFinite(cpuMicros) && cpuMicros > 0 ? cpuMicros / 1e6 : null,
+    };
   } catch {
-    return null;
+    return { peakRssMB: null, cpuSeconds: null };
   }
 }
 
@@ -388,6 +396,7 @@ function describe(result) {
   if (result.incomplete) parts.push(`${result.incomplete} incomplete`);
   if (result.failed?.length) parts.push(`${result.failed.length} failed`);
   if (typeof result.peakRssMB === 'number') parts.push(`${result.peakRssMB} MB`);
+  if (typeof result.cpuSeconds === 'number') parts.push(`${result.cpuSeconds.toFixed(1)} s CPU`);
   parts.push(`exit ${result.code ?? 'killed'}`);
   if (result.error) parts.push(result.error.replace(/\s+/g, ' ').slice(0, 200));
   return parts.join(', ');
@@ -420,6 +429,7 @@ function printTables(results, machine, bench, totalSeconds) {
   const seconds = (value) => (typeof value === 'number' ? value.toFixed(2) : '-');
   const times = (value) => (typeof value === 'number' ? `${value.toFixed(1)}x` : '-');
   const whole = (value) => (typeof value === 'number' ? value.toFixed(value < 10 ? 1 : 0) : '-');
+  const tenths = (value) => (typeof value === 'number' ? value.toFixed(1) : '-');
   // Text columns (the indexes in `left`) are aligned left, numbers right.
   const table = (left, header, rows) => {
     const widths = header.map((_, i) => Math.max(...[header, ...rows].map((row) => String(row[i]).length)));
@@ -476,7 +486,7 @@ function printTables(results, machine, bench, totalSeconds) {
   );
   console.log('');
   console.log(
-    'scan: ratio to npm install / npm ci, ratio to the floor, packages per second, peak memory (max RSS)',
+    'scan: ratio to npm install / npm ci, ratio to the floor, packages per second, peak memory (max RSS), CPU seconds (all threads)',
   );
   table(
     [0],
@@ -494,6 +504,8 @@ function printTables(results, machine, bench, totalSeconds) {
       'warm',
       ...(offline ? ['offline'] : []),
       'analysis',
+      'CPU s cold',
+      'analysis',
     ],
     results.map((result) => [
       result.label,
@@ -509,6 +521,8 @@ function printTables(results, machine, bench, totalSeconds) {
       whole(result.peakRssMB.warm),
       ...(offline ? [whole(result.peakRssMB['warm-offline'])] : []),
       whole(result.peakRssMB.analysis),
+      tenths(result.cpuSeconds?.cold),
+      tenths(result.cpuSeconds?.analysis),
     ]),
   );
   const failed = results.flatMap((result) =>
