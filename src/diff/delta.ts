@@ -7,7 +7,7 @@ import { instructionSignals, namesSecrets, revealHidden } from '../checks/tool-p
 import { manifestCapabilities } from '../facts/capabilities.js';
 import { baseDomain, emailsIn, endpointsIn, isPublicIpv4 } from '../facts/endpoints.js';
 import { locateKey, scriptsOf } from '../facts/manifest.js';
-import type { ToolFact } from '../facts/model.js';
+import type { JsFileFacts, ToolFact } from '../facts/model.js';
 import { capabilitySites } from '../facts/package-facts.js';
 import type { Capability, FindingLocation } from '../model.js';
 import { daysBetween, releaseKind } from '../registry/releases.js';
@@ -32,11 +32,12 @@ const LIST_MAX = 6;
  */
 export function releaseDelta(input: DeltaInput): FindingDraft[] {
   const kind = releaseKind(input.previous.version, input.next.version);
+  const readings: FileReadings = { hosts: new Map(), emails: new Map() };
   return [
     ...installScriptDelta(input),
     ...dependencyDelta(input),
-    ...capabilityDelta(input, kind),
-    ...endpointDelta(input, kind),
+    ...capabilityDelta(input, kind, readings),
+    ...endpointDelta(input, kind, readings),
     ...fileDelta(input, kind),
     ...toolDelta(input),
   ];
@@ -254,7 +255,7 @@ const CAPABILITY_WORDS: Partial<Record<Capability, string>> = {
 /** Alone, these are everyday feature work; with new network access in a patch they are a trojan's shape. */
 const QUIET_ALONE = new Set<Capability>(['env', 'fs-read', 'fs-write']);
 
-function capabilityDelta(input: DeltaInput, kind: Kind): FindingDraft[] {
+function capabilityDelta(input: DeltaInput, kind: Kind, readings: FileReadings): FindingDraft[] {
   const { previous, next } = input;
   const before = new Set<Capability>([
     ...capabilitySites(previous.code).keys(),
@@ -269,7 +270,7 @@ function capabilityDelta(input: DeltaInput, kind: Kind): FindingDraft[] {
   const addsReach = added.some(
     (capability) => capability === 'env' || capability === 'fs-read' || capability === 'child-process',
   );
-  const fresh = newHosts(previous, next);
+  const fresh = newHosts(previous, next, readings);
   // A feature calling the package's own documented API is not a trojan's shape.
   const ownOnly = fresh.length > 0 && fresh.every((host) => host.own);
   const findings: FindingDraft[] = [];
@@ -313,42 +314,66 @@ interface HostUse {
   column: number;
 }
 
-function hostsOf(release: ReleaseView): Map<string, HostUse> {
+/** A host a file names, where first, and how: what hostsOf needs of a file apart from the package's domains. */
+type FileHost = Omit<HostUse, 'own' | 'file'>;
+
+/**
+ * What one comparison has read of each file's facts. A release and the one before share the facts object of
+ * every file that did not change (see codeFacts' reuse), so each is read once, not once per release.
+ */
+interface FileReadings {
+  hosts: Map<JsFileFacts, FileHost[]>;
+  emails: Map<JsFileFacts, string[]>;
+}
+
+function fileHosts(file: JsFileFacts, readings: FileReadings): FileHost[] {
+  const known = readings.hosts.get(file);
+  if (known) return known;
+  const calledText = file.calls
+    .filter((call) => /fetch|request|get|post|axios|got|open|connect|send/i.test(call.callee))
+    .flatMap((call) => call.args.map((arg) => arg.value ?? arg.pattern ?? ''))
+    .join('\n');
+  const hosts: FileHost[] = [];
+  const seen = new Set<string>();
+  for (const fact of file.strings) {
+    for (const endpoint of endpointsIn(fact.value)) {
+      if (seen.has(endpoint.host) || /^(?:localhost|127\.|0\.0\.0\.0|\[)/.test(endpoint.host)) continue;
+      seen.add(endpoint.host);
+      hosts.push({
+        host: endpoint.host,
+        called: calledText.includes(endpoint.host),
+        ip: isPublicIpv4(endpoint.host),
+        line: fact.line,
+        column: fact.column,
+      });
+    }
+  }
+  readings.hosts.set(file, hosts);
+  return hosts;
+}
+
+function hostsOf(release: ReleaseView, readings: FileReadings): Map<string, HostUse> {
   const own = ownDomains(release.manifest);
   const hosts = new Map<string, HostUse>();
   for (const file of release.code.js) {
-    const calledText = file.calls
-      .filter((call) => /fetch|request|get|post|axios|got|open|connect|send/i.test(call.callee))
-      .flatMap((call) => call.args.map((arg) => arg.value ?? arg.pattern ?? ''))
-      .join('\n');
-    for (const fact of file.strings) {
-      for (const endpoint of endpointsIn(fact.value)) {
-        if (hosts.has(endpoint.host) || /^(?:localhost|127\.|0\.0\.0\.0|\[)/.test(endpoint.host)) continue;
-        hosts.set(endpoint.host, {
-          host: endpoint.host,
-          own: own.has(baseDomain(endpoint.host)),
-          called: calledText.includes(endpoint.host),
-          ip: isPublicIpv4(endpoint.host),
-          file: file.path,
-          line: fact.line,
-          column: fact.column,
-        });
-      }
+    for (const use of fileHosts(file, readings)) {
+      if (hosts.has(use.host)) continue;
+      hosts.set(use.host, { ...use, own: own.has(baseDomain(use.host)), file: file.path });
     }
   }
   return hosts;
 }
 
-function newHosts(previous: ReleaseView, next: ReleaseView): HostUse[] {
-  const before = hostsOf(previous);
+function newHosts(previous: ReleaseView, next: ReleaseView, readings: FileReadings): HostUse[] {
+  const before = hostsOf(previous, readings);
   const beforeDomains = new Set([...before.keys()].map(baseDomain));
-  return [...hostsOf(next).values()].filter(
+  return [...hostsOf(next, readings).values()].filter(
     (use) => !before.has(use.host) && !beforeDomains.has(baseDomain(use.host)),
   );
 }
 
-function endpointDelta({ previous, next }: DeltaInput, kind: Kind): FindingDraft[] {
-  const added = newHosts(previous, next);
+function endpointDelta({ previous, next }: DeltaInput, kind: Kind, readings: FileReadings): FindingDraft[] {
+  const added = newHosts(previous, next, readings);
   const findings: FindingDraft[] = [];
   const mentioned: string[] = [];
   for (const use of added) {
@@ -366,7 +391,7 @@ function endpointDelta({ previous, next }: DeltaInput, kind: Kind): FindingDraft
       confidence: 'medium',
     });
   }
-  const emails = newEmails(previous, next);
+  const emails = newEmails(previous, next, readings);
   if (emails.length > 0) {
     findings.push({
       severity: 'info',
@@ -387,24 +412,35 @@ function endpointDelta({ previous, next }: DeltaInput, kind: Kind): FindingDraft
 }
 
 /** Email literals on domains that are not the package's own; recipients of messages are judged by hardcoded-recipient. */
-function newEmails(previous: ReleaseView, next: ReleaseView): string[] {
+function newEmails(previous: ReleaseView, next: ReleaseView, readings: FileReadings): string[] {
   const collect = (release: ReleaseView) => {
     const own = ownDomains(release.manifest);
     const found = new Set<string>();
     for (const file of release.code.js) {
-      const inMessages = JSON.stringify(file.objects.map((object) => object.properties)).toLowerCase();
-      for (const fact of file.strings) {
-        for (const email of emailsIn(fact.value)) {
-          const lower = email.toLowerCase();
-          if (!own.has(baseDomain(email.split('@')[1] ?? '')) && !inMessages.includes(lower))
-            found.add(lower);
-        }
+      for (const lower of fileEmails(file, readings)) {
+        if (!own.has(baseDomain(lower.split('@')[1] ?? ''))) found.add(lower);
       }
     }
     return found;
   };
   const before = collect(previous);
   return [...collect(next)].filter((email) => !before.has(email)).sort();
+}
+
+/** A file's email literals, lower-cased, except those it puts in a message object (hardcoded-recipient's). */
+function fileEmails(file: JsFileFacts, readings: FileReadings): string[] {
+  const known = readings.emails.get(file);
+  if (known) return known;
+  const inMessages = JSON.stringify(file.objects.map((object) => object.properties)).toLowerCase();
+  const emails: string[] = [];
+  for (const fact of file.strings) {
+    for (const email of emailsIn(fact.value)) {
+      const lower = email.toLowerCase();
+      if (!inMessages.includes(lower)) emails.push(lower);
+    }
+  }
+  readings.emails.set(file, emails);
+  return emails;
 }
 
 const BUILD_DIR = /^(?:dist|build|lib|out|cjs|esm)\//;
