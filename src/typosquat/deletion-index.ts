@@ -3,8 +3,8 @@
  * held as sorted numbers instead of strings: a map from each of the 166,000 deletions of the bundled names to
  * its names took 28 MB of heap and half the index's build time on every cold scan. Each entry is a 32-bit hash
  * of a deletion and the position of the name it came from. Two different strings can share a hash, so a look-up
- * returns candidates, never answers: the caller checks each one (describeSingleEdit), and a collision costs one
- * more comparison, never a missed name.
+ * returns candidates, never answers: the caller keeps those `isDeletionOf` confirms, so a collision costs one
+ * comparison, never a missed name nor an extra one.
  */
 export class DeletionIndex {
   /** hash × POSITIONS + position, sorted; a Float64Array holds these integers exactly (below 2^53). */
@@ -83,6 +83,18 @@ export function deletionHashes(text: string): number[] {
     prefix = (Math.imul(prefix, BASE) + text.charCodeAt(index)) >>> 0;
   }
   return hashes;
+}
+
+/** True when `text` is `form` with exactly one UTF-16 code unit removed. */
+export function isDeletionOf(text: string, form: string): boolean {
+  if (form.length !== text.length + 1) return false;
+  let index = 0;
+  while (index < text.length && text.charCodeAt(index) === form.charCodeAt(index)) index++;
+  // The first difference is the removed unit: the rest must match one place over.
+  for (let rest = index; rest < text.length; rest++) {
+    if (text.charCodeAt(rest) !== form.charCodeAt(rest + 1)) return false;
+  }
+  return true;
 }
 
 /** A sorted array without its repeated values (a name such as `aab` yields the deletion `ab` twice). */

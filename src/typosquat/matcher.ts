@@ -1,5 +1,5 @@
 import levenshtein from 'fast-levenshtein';
-import { DeletionIndex } from './deletion-index.js';
+import { DeletionIndex, isDeletionOf } from './deletion-index.js';
 import { describeSingleEdit, singleDeletions, trigrams } from './edits.js';
 import {
   describeConfusion,
@@ -366,11 +366,16 @@ function separatorDetail(suspect: string, target: string): string {
 
 function findSingleEdits(lower: string, index: NameIndex, consider: Consider): void {
   const candidates = new Set<TargetForm>();
-  const add = (position: number) => candidates.add(index.forms[position] as TargetForm);
-  index.byDeletion.candidates(lower).forEach(add);
+  // The index answers by hash: a form is taken only when `text` really is one of its deletions, so the
+  // candidates (and the order `consider` sees them in) are those of an exact index.
+  const addHaving = (text: string) => (position: number) => {
+    const target = index.forms[position] as TargetForm;
+    if (isDeletionOf(text, target.form)) candidates.add(target);
+  };
+  index.byDeletion.candidates(lower).forEach(addHaving(lower));
   for (const deletion of singleDeletions(lower)) {
     for (const target of index.byForm.get(deletion) ?? []) candidates.add(target);
-    index.byDeletion.candidates(deletion).forEach(add);
+    index.byDeletion.candidates(deletion).forEach(addHaving(deletion));
   }
   for (const target of candidates) {
     const edit = describeSingleEdit(lower, target.form);

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DeletionIndex, deletionHashes, stringHash } from '../../src/typosquat/deletion-index.js';
+import {
+  DeletionIndex,
+  deletionHashes,
+  isDeletionOf,
+  stringHash,
+} from '../../src/typosquat/deletion-index.js';
 import { singleDeletions } from '../../src/typosquat/edits.js';
 
 const withoutAt = (text: string, at: number) => text.slice(0, at) + text.slice(at + 1);
@@ -24,6 +29,23 @@ describe('deletionHashes', () => {
     expect(stringHash('ab')).not.toBe(stringHash('ba'));
     expect(stringHash('lodash')).not.toBe(stringHash('lodasg'));
     expect(stringHash('')).toBe(0);
+  });
+});
+
+describe('isDeletionOf', () => {
+  it('is true exactly for the strings made by removing one code unit', () => {
+    for (const form of ['express', 'aab', 'reаct', 'x']) {
+      for (const deletion of singleDeletions(form)) expect(isDeletionOf(deletion, form)).toBe(true);
+    }
+    expect(isDeletionOf('expres', 'express')).toBe(true);
+    expect(isDeletionOf('exprss', 'express')).toBe(true);
+    expect(isDeletionOf('xpress', 'express')).toBe(true);
+    // Same length, two removed, one changed, or the other way round: not a deletion.
+    expect(isDeletionOf('express', 'express')).toBe(false);
+    expect(isDeletionOf('expre', 'express')).toBe(false);
+    expect(isDeletionOf('exprez', 'express')).toBe(false);
+    expect(isDeletionOf('express', 'expres')).toBe(false);
+    expect(isDeletionOf('sxpress', 'express')).toBe(false);
   });
 });
 
