@@ -885,9 +885,15 @@ export class FactExtractor implements ConstantLookup {
       changed = true;
       this.bindingsChanged();
     }
+    return this.addOrigins(existing, origins) || changed;
+  }
+
+  /** Adds what a binding does not hold yet of `origins`; true when it held less. */
+  private addOrigins(binding: Binding, origins: Iterable<Origin>): boolean {
+    let changed = false;
     for (const origin of origins) {
-      if (!existing.origins.has(origin)) {
-        existing.origins.add(origin);
+      if (!binding.origins.has(origin)) {
+        binding.origins.add(origin);
         changed = true;
         this.bindingsChanged();
       }
@@ -965,16 +971,7 @@ export class FactExtractor implements ConstantLookup {
     const origins = new Set<Origin>();
     for (const source of sources) for (const origin of this.originsOf(source)) origins.add(origin);
     if (origins.size === 0) return false;
-    const binding = this.bindingAt(receiver.name as string, receiver, true) as Binding;
-    let changed = false;
-    for (const origin of origins) {
-      if (!binding.origins.has(origin)) {
-        binding.origins.add(origin);
-        changed = true;
-        this.bindingsChanged();
-      }
-    }
-    return changed;
+    return this.addOrigins(this.bindingAt(receiver.name as string, receiver, true) as Binding, origins);
   }
 
   /** Whether a node is inside a function passed to a network call (one flag per node, by tree index). */
