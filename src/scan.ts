@@ -1,6 +1,7 @@
 import { resolve as resolvePath } from 'node:path';
 import pLimit from 'p-limit';
 import { analyseCode, type CodeAnalysis } from './analyse/code-analysis.js';
+import { CompilerWarmup } from './analyse/compiler-warmup.js';
 import { packageReport, type RegistryContext } from './analyse/package-report.js';
 import { AnalysisPool } from './analyse/pool.js';
 import { analyseTarball, type TarballOutcome, type TarballTask } from './analyse/tarball-analysis.js';
@@ -173,9 +174,10 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     // only wait in memory.
     analysing: new PriorityLimit(pool?.threads ?? 1),
     analyse: pool ? (task) => pool.run(task) : (task) => analyseTarball(task, checks),
+    warmup: CompilerWarmup.forScan(request.env),
   };
   progress({ phase: 'fetch', done: 0, total });
-  const reports = await settleAll(pool, restoreYoungGeneration, () =>
+  const reports = await settleAll(pool, restoreYoungGeneration, run.warmup, () =>
     Promise.all(
       tree.packages.map(async (node): Promise<PackageReport> => {
         const source = offRegistry.get(`${node.name}@${node.version}`);
@@ -299,11 +301,13 @@ const fromRegistry = (node: PackageNode) => !(node.resolved?.startsWith('file:')
 async function settleAll<T>(
   pool: AnalysisPool | undefined,
   restore: (() => void) | undefined,
+  warmup: CompilerWarmup,
   work: () => Promise<T>,
 ): Promise<T> {
   try {
     return await work();
   } finally {
+    warmup.stop();
     restore?.();
     await pool?.close();
   }
@@ -333,6 +337,8 @@ interface RunContext {
    * behind them (server-filesystem cold: threads idle for a second at a time, 7.4 s in all).
    */
   analysing: PriorityLimit;
+  /** V8's efficiency mode while the analysis warms up. */
+  warmup: CompilerWarmup;
   /** Unpacks and analyses one package: on a worker thread when the tree pays for a pool, else in-process. */
   analyse: (task: TarballTask) => Promise<TarballOutcome>;
 }
@@ -455,7 +461,8 @@ async function analyseTarballs(
         if ('code' in tarballs) return { ok: false, ...tarballs };
         // The previous release could not be read again: the package is analysed without the diff, and says so.
         if (tarballs.previousFailure) history.failure = tarballs.previousFailure;
-        return run.analyse({
+        run.warmup.starting(bytes);
+        const analysed = run.analyse({
           name: node.name,
           version: node.version,
           tarball: tarballs.tarball,
@@ -464,6 +471,7 @@ async function analyseTarballs(
             : {}),
           limits: request.limits,
         });
+        return analysed.finally(() => run.warmup.finished(bytes));
       },
       bytes >= HEAVY_PACKAGE_BYTES,
     );
