@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { v8FlagsTuned } from './v8-flags.js';
 
 /**
  * V8 allocates new objects in a young generation that it grows (to tens of megabytes per half) while much of
@@ -15,18 +16,12 @@ const V8_DEFAULT_GROWTH = '--semi-space-growth-factor=2';
 /** The workers' cap (AnalysisPool: a 48 MB young generation is three 16 MB semi-spaces). */
 const WORKERS_START_AT_CAP = '--min-semi-space-size=16';
 
-/**
- * V8 does not throw on a flag it does not know: it prints an error on stderr. The flags are only set on the
- * Node.js lines they were measured on (V8 has had both for years); elsewhere Ocellus scans the same with more
- * memory.
- */
-const TUNED_NODE_MAJORS = new Set([22, 23, 24, 25, 26]);
-
 /** Whether this process asked for a small young generation (the CLI does; a library caller may not). */
 let keptSmall = false;
 
 export function keepYoungGenerationSmall(): void {
-  if (!TUNED_NODE_MAJORS.has(Number(process.versions.node.split('.')[0]))) return;
+  // Elsewhere Ocellus scans the same with more memory.
+  if (!v8FlagsTuned()) return;
   setFlagsFromString(NO_GROWTH);
   setFlagsFromString(WORKERS_START_AT_CAP);
   keptSmall = true;

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { v8FlagsTuned } from '../v8-flags.js';
 
 /**
  * How V8 compiles the analyser while a scan's analysis warms up.
@@ -31,17 +32,10 @@ export class CompilerWarmup {
     this.#state = 'cold';
   }
 
-  /**
-   * The scan's warm-up: off when $OCELLUS_EFFICIENCY_MODE is 0, and on Node.js lines it was not measured on
-   * (V8 prints an error for a flag it does not know).
-   */
+  /** The scan's warm-up: off when $OCELLUS_EFFICIENCY_MODE is 0, and on Node.js lines it was not measured on. */
   static forScan(env: NodeJS.ProcessEnv = {}, nodeVersion = process.versions.node): CompilerWarmup {
     const warmup = new CompilerWarmup();
-    if (
-      env.OCELLUS_EFFICIENCY_MODE?.trim() === '0' ||
-      !TUNED_NODE_MAJORS.has(Number(nodeVersion.split('.')[0]))
-    )
-      warmup.#state = 'done';
+    if (env.OCELLUS_EFFICIENCY_MODE?.trim() === '0' || !v8FlagsTuned(nodeVersion)) warmup.#state = 'done';
     return warmup;
   }
 
@@ -88,5 +82,3 @@ export interface WarmupLimits {
 
 const MB = 1024 * 1024;
 export const WARMUP_LIMITS: WarmupLimits = { warmBytes: 64 * MB, bigBytes: 8 * MB };
-
-const TUNED_NODE_MAJORS = new Set([22, 23, 24, 25, 26]);

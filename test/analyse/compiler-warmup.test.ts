@@ -69,8 +69,9 @@ describe('V8 efficiency mode while the analysis warms up', () => {
   });
 
   it("switches this Node.js's V8 for every thread, workers included, and back", () => {
-    // V8 reports its mode only to code run with natives syntax, so a separate Node.js process reads it.
-    const module = fileURLToPath(new URL('../../src/analyse/compiler-warmup.ts', import.meta.url));
+    // V8 reports its mode only to code run with natives syntax, so a separate Node.js process reads it, with
+    // the built module (`npm test` builds first).
+    const module = fileURLToPath(new URL('../../dist/analyse/compiler-warmup.js', import.meta.url));
     const script = `
       const { Worker } = require('node:worker_threads');
       const { CompilerWarmup } = require(${JSON.stringify(module)});
