@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,17 +42,38 @@ describe('the compile cache', () => {
     },
   );
 
-  it('is filled by a run of the CLI, in a folder only the user can enter, and keeps only this Node’s code', async () => {
+  it('is filled by a run of the CLI, in a folder only the user can enter; another Node’s code is kept while that Node runs', async () => {
     const home = isolatedHome();
     const cacheDir = join(home.home, 'analyses');
-    const stale = join(cacheDir, 'compiled', 'v0.0.1-x64-00000000-0');
+    const compiled = join(cacheDir, 'compiled');
+    // Another version that ran 40 days ago, and one that ran yesterday (a CI matrix, a version manager).
+    const stale = join(compiled, 'v0.0.1-x64-00000000-0');
+    const recent = join(compiled, 'v0.0.2-x64-00000000-0');
     mkdirSync(stale, { recursive: true });
+    mkdirSync(recent, { recursive: true });
+    const day = 24 * 60 * 60 * 1000;
+    utimesSync(stale, new Date(Date.now() - 40 * day), new Date(Date.now() - 40 * day));
+    utimesSync(recent, new Date(Date.now() - day), new Date(Date.now() - day));
     const result = await runCli(['--version'], { home, env: { OCELLUS_CACHE_DIR: cacheDir } });
     expect(result.code).toBe(0);
-    const compiled = join(cacheDir, 'compiled');
-    expect(readdirSync(compiled, { recursive: true }).length).toBeGreaterThan(1);
-    expect(readdirSync(compiled).every((entry) => entry.startsWith(`${process.version}-`))).toBe(true);
+    const own = readdirSync(compiled).filter((entry) => entry.startsWith(`${process.version}-`));
+    expect(own).toHaveLength(1);
+    expect(readdirSync(join(compiled, own[0] as string)).length).toBeGreaterThan(0);
     expect(existsSync(stale)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
     if (posix) expect(statSync(compiled).mode & 0o077).toBe(0);
+  });
+
+  it('marks this Node’s folder as used on every run, so another version never takes it for abandoned', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'ocellus-compiled-')), 'compiled');
+    mkdirSync(dir, { mode: 0o700 });
+    expect(useCompileCache(dir)).toBe('enabled');
+    const own = readdirSync(dir).find((entry) => entry.startsWith(`${process.version}-`));
+    expect(own).toBeDefined();
+    const folder = join(dir, own as string);
+    const longAgo = new Date(Date.now() - 90 * 24 * 60 * 60 * 1000);
+    utimesSync(folder, longAgo, longAgo);
+    expect(useCompileCache(dir)).toBe('enabled');
+    expect(Date.now() - statSync(folder).mtimeMs).toBeLessThan(60_000);
   });
 });
