@@ -55,7 +55,7 @@ const UNUSED_VERSION_MS = 30 * 24 * 60 * 60 * 1000;
  * the cache, 245 ms. Returns what happened, for the tests; a failure only costs speed.
  * NODE_DISABLE_COMPILE_CACHE=1 turns it off, as for any Node program.
  */
-export function useCompileCache(dir: string, now = Date.now()): 'enabled' | 'off' | string {
+export function useCompileCache(dir: string): 'enabled' | 'off' | string {
   const unsafe = unsafeCompileFolder(dir);
   if (unsafe) return `not used: ${unsafe}`;
   const result = enableCompileCache(dir);
@@ -67,6 +67,7 @@ export function useCompileCache(dir: string, now = Date.now()): 'enabled' | 'off
     return `not used: ${result.message ?? 'failed'}`;
   try {
     // Node writes a folder only when code changed, so its time says nothing of reads: it is set on every run.
+    const now = Date.now();
     const used = new Date(now);
     if (result.directory) utimesSync(result.directory, used, used);
     for (const entry of readdirSync(dir)) {
