@@ -16,6 +16,8 @@ import { OcellusError, redactSecrets } from './errors.js';
 import { PackageRoom } from './fetch/download-rooms.js';
 import type { ReadLimits } from './fetch/limits.js';
 import {
+  cachedReleaseSize,
+  cachedTarballSize,
   downloadRelease,
   downloadTarball,
   downloadWithin,
@@ -426,15 +428,18 @@ async function analyseTarballs(
   const document = packument ? await packument : undefined;
   const listed = document?.ok ? document.index : undefined;
   const room = new PackageRoom(run.budget);
+  const held = await heldTooBig(target, previous, run);
   try {
-    const [download, previousDownload] = await run.downloading(() =>
-      Promise.all([
-        downloadWithin(target, request.npmOptions, request.limits, room.stream(), listed),
-        previous
-          ? downloadRelease(node.name, previous, request.npmOptions, request.limits, room.stream(), listed)
-          : undefined,
-      ]),
-    );
+    const [download, previousDownload] =
+      held ??
+      (await run.downloading(() =>
+        Promise.all([
+          downloadWithin(target, request.npmOptions, request.limits, room.stream(), listed),
+          previous
+            ? downloadRelease(node.name, previous, request.npmOptions, request.limits, room.stream(), listed)
+            : undefined,
+        ]),
+      ));
     if (!download.ok) return { ok: false, report: fetchFailure(node, download, run) };
     if (previous && previousDownload && !previousDownload.ok)
       history.failure = previousFailure(previous, previousDownload);
@@ -481,6 +486,30 @@ async function analyseTarballs(
   } finally {
     room.release();
   }
+}
+
+/**
+ * A package whose tarballs npm's cache already holds and which would not fit in the room left: read once, when
+ * a thread is free, instead of read whole now only to be refused room and dropped (each of eight `@next/swc-*`
+ * binaries, about 90 MB with the release before, was read twice, and the dropped bytes piled up on the main
+ * thread until collected). The cache's sizes stand for the downloads; the read that follows verifies the bytes.
+ */
+async function heldTooBig(
+  target: PackageNode,
+  previous: ReleaseRecord | undefined,
+  run: RunContext,
+): Promise<[RoomedOutcome, RoomedOutcome | undefined] | undefined> {
+  const { npmOptions } = run.request;
+  const [size, previousSize] = await Promise.all([
+    cachedTarballSize(target, npmOptions),
+    previous ? cachedReleaseSize(previous, npmOptions) : undefined,
+  ]);
+  if (size === undefined || (previous && previousSize === undefined)) return undefined;
+  if (run.budget.used + size + (previousSize ?? 0) <= run.budget.capacity) return undefined;
+  return [
+    { ok: true, tarball: undefined, size },
+    previousSize === undefined ? undefined : { ok: true, tarball: undefined, size: previousSize },
+  ];
 }
 
 function previousFailure(previous: ReleaseRecord, failure: { code: string; reason: string }) {

