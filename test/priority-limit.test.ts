@@ -51,7 +51,7 @@ describe('PriorityLimit', () => {
     expect(limit.active).toBe(0);
   });
 
-  it('never runs two heavy tasks at once: the free place goes to the biggest light one meanwhile', async () => {
+  it('never runs two heavy tasks at once: the free place goes to a light one meanwhile', async () => {
     const limit = new PriorityLimit(2);
     const started: string[] = [];
     const next = gate(started, 'next');
@@ -78,6 +78,45 @@ describe('PriorityLimit', () => {
     expect(started).toEqual(['next', 'typescript', 'small', 'storybook']);
     storybook.finish();
     expect(await Promise.all(results)).toEqual(['next', 'storybook', 'typescript', 'small']);
+    expect(limit.active).toBe(0);
+  });
+
+  it('beside a heavy task the free places go to the smallest waiting tasks, then biggest first again', async () => {
+    const limit = new PriorityLimit(2);
+    const started: string[] = [];
+    const first = gate(started, 'first');
+    const next = gate(started, 'next');
+    const typescript = gate(started, 'typescript');
+    const webpack = gate(started, 'webpack');
+    const tiny = gate(started, 'tiny');
+    const small = gate(started, 'small');
+    const results = [
+      limit.run(2, first.task),
+      limit.run(63, next.task, true),
+      limit.run(9, typescript.task),
+      limit.run(1, tiny.task),
+      limit.run(6, webpack.task),
+      limit.run(3, small.task),
+    ];
+    await tick();
+    expect(started).toEqual(['first', 'next']);
+    // next is being analysed: the medium packages wait while the small ones go through.
+    first.finish();
+    await tick();
+    expect(started).toEqual(['first', 'next', 'tiny']);
+    tiny.finish();
+    await tick();
+    expect(started).toEqual(['first', 'next', 'tiny', 'small']);
+    // next is done: biggest first again, on both places.
+    next.finish();
+    await tick();
+    expect(started).toEqual(['first', 'next', 'tiny', 'small', 'typescript']);
+    small.finish();
+    await tick();
+    expect(started).toEqual(['first', 'next', 'tiny', 'small', 'typescript', 'webpack']);
+    typescript.finish();
+    webpack.finish();
+    expect(await Promise.all(results)).toEqual(['first', 'next', 'typescript', 'tiny', 'webpack', 'small']);
     expect(limit.active).toBe(0);
   });
 
