@@ -143,7 +143,7 @@ describe('downloads that are refused room in memory', () => {
     const payload = randomBytes(1536 * 1024);
     const tarballs = new Map<string, Buffer>();
     for (const [version, code] of [
-      ['1.0.0', "module.exports = () => require('./data.bin.json');"],
+      ['1.0.0', "module.exports = () => 'ready';"],
       [
         '1.0.1',
         `const fs = require('fs'), os = require('os'), path = require('path');
