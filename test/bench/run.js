@@ -139,12 +139,18 @@ async function main() {
       `${subjects.length} subjects, ${runs} run(s) each; --prefer-offline ${bench.preferOffline ? 'supported' : 'not supported: warm only'}`,
     );
 
+    const calibration = { before: await calibrate() };
+    progress(`calibration: ${calibration.before.toFixed(2)} s`);
     const started = performance.now();
     const results = [];
     for (const subject of subjects) results.push(await benchSubject(subject, bench));
     const totalSeconds = (performance.now() - started) / 1000;
+    calibration.after = await calibrate();
 
     printTables(results, machine, bench, totalSeconds);
+    console.log(
+      `calibration (the same fixed work, no Ocellus code: compare it across runs before comparing their times): ${calibration.before.toFixed(2)} s before, ${calibration.after.toFixed(2)} s after`,
+    );
     mkdirSync(join(root, '.bench'), { recursive: true });
     writeFileSync(
       join(root, '.bench', 'results.json'),
@@ -157,6 +163,7 @@ async function main() {
           skipInstall,
           floorConcurrency: FLOOR_CONCURRENCY,
           totalSeconds,
+          calibration,
           results,
         },
         null,
@@ -407,6 +414,29 @@ function medianOf(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/**
+ * The machine's speed at the moment, apart from any build: a VM's speed drifts (a --no-cache server-filesystem
+ * scan took 4.2-4.6 s, then 5.1-5.6 s an hour later, with the same build). A fixed single-thread workload of
+ * the kinds a scan does (hashing, allocating small objects, JSON), in a child process, median of three.
+ */
+async function calibrate() {
+  const script = [
+    "const { createHash } = require('node:crypto');",
+    'const start = performance.now();',
+    'const data = Buffer.alloc(64 * 1024 * 1024, 7);',
+    "for (let i = 0; i < 4; i++) createHash('sha256').update(data).digest();",
+    "const rows = Array.from({ length: 200000 }, (_, i) => ({ i, name: 'name' + i, pair: [i, i + 1] }));",
+    'for (let i = 0; i < 5; i++) JSON.parse(JSON.stringify(rows));',
+    'console.log((performance.now() - start) / 1000);',
+  ].join('\n');
+  const seconds = [];
+  for (let run = 0; run < 3; run++) {
+    const result = await timed(process.execPath, ['-e', script], {});
+    seconds.push(Number(result.stdout.trim()));
+  }
+  return medianOf(seconds);
 }
 
 async function describeMachine() {
