@@ -19,104 +19,104 @@ function gate(started: string[], name: string) {
   };
 }
 
+/**
+ * Queues one gated task per entry, in order (name, priority, heavy): `started` lists the names as they start,
+ * `finish(name)` ends one, `results` settles with every task's name in queue order.
+ */
+function queued(limit: PriorityLimit, entries: Array<[name: string, priority: number, heavy?: boolean]>) {
+  const started: string[] = [];
+  const gates = new Map(entries.map(([name]) => [name, gate(started, name)]));
+  const results = Promise.all(
+    entries.map(([name, priority, heavy]) =>
+      limit.run(priority, (gates.get(name) as ReturnType<typeof gate>).task, heavy),
+    ),
+  );
+  return {
+    started,
+    results,
+    finish: (...names: string[]) => {
+      for (const name of names) gates.get(name)?.finish();
+    },
+  };
+}
+
 describe('PriorityLimit', () => {
   it('never runs more than its concurrency, and gives a free place to the biggest waiting task first', async () => {
     const limit = new PriorityLimit(2);
-    const started: string[] = [];
-    const a = gate(started, 'a');
-    const b = gate(started, 'b');
-    const small = gate(started, 'small');
-    const big = gate(started, 'big');
-    const medium = gate(started, 'medium');
-    const results = [
-      limit.run(1, a.task),
-      limit.run(1, b.task),
-      limit.run(10, small.task),
-      limit.run(5_000_000, big.task),
-      limit.run(40_000, medium.task),
-    ];
+    const { started, results, finish } = queued(limit, [
+      ['a', 1],
+      ['b', 1],
+      ['small', 10],
+      ['big', 5_000_000],
+      ['medium', 40_000],
+    ]);
     await tick();
     expect(started).toEqual(['a', 'b']);
     expect(limit.active).toBe(2);
-    a.finish();
+    finish('a');
     await tick();
     expect(started).toEqual(['a', 'b', 'big']);
-    b.finish();
+    finish('b');
     await tick();
     expect(started).toEqual(['a', 'b', 'big', 'medium']);
-    big.finish();
-    medium.finish();
-    small.finish();
-    expect(await Promise.all(results)).toEqual(['a', 'b', 'small', 'big', 'medium']);
+    finish('big', 'medium', 'small');
+    expect(await results).toEqual(['a', 'b', 'small', 'big', 'medium']);
     expect(limit.active).toBe(0);
   });
 
   it('never runs two heavy tasks at once: the free place goes to a light one meanwhile', async () => {
     const limit = new PriorityLimit(2);
-    const started: string[] = [];
-    const next = gate(started, 'next');
-    const storybook = gate(started, 'storybook');
-    const typescript = gate(started, 'typescript');
-    const small = gate(started, 'small');
-    const results = [
-      limit.run(63, next.task, true),
-      limit.run(20, storybook.task, true),
-      limit.run(9, typescript.task),
-      limit.run(1, small.task),
-    ];
+    const { started, results, finish } = queued(limit, [
+      ['next', 63, true],
+      ['storybook', 20, true],
+      ['typescript', 9],
+      ['small', 1],
+    ]);
     await tick();
     // Biggest first would have started storybook beside next.
     expect(started).toEqual(['next', 'typescript']);
-    typescript.finish();
+    finish('typescript');
     await tick();
     expect(started).toEqual(['next', 'typescript', 'small']);
-    small.finish();
+    finish('small');
     await tick();
     expect(limit.active).toBe(1);
-    next.finish();
+    finish('next');
     await tick();
     expect(started).toEqual(['next', 'typescript', 'small', 'storybook']);
-    storybook.finish();
-    expect(await Promise.all(results)).toEqual(['next', 'storybook', 'typescript', 'small']);
+    finish('storybook');
+    expect(await results).toEqual(['next', 'storybook', 'typescript', 'small']);
     expect(limit.active).toBe(0);
   });
 
   it('beside a heavy task the free places go to the smallest waiting tasks, then biggest first again', async () => {
     const limit = new PriorityLimit(2);
-    const started: string[] = [];
-    const first = gate(started, 'first');
-    const next = gate(started, 'next');
-    const typescript = gate(started, 'typescript');
-    const webpack = gate(started, 'webpack');
-    const tiny = gate(started, 'tiny');
-    const small = gate(started, 'small');
-    const results = [
-      limit.run(2, first.task),
-      limit.run(63, next.task, true),
-      limit.run(9, typescript.task),
-      limit.run(1, tiny.task),
-      limit.run(6, webpack.task),
-      limit.run(3, small.task),
-    ];
+    const { started, results, finish } = queued(limit, [
+      ['first', 2],
+      ['next', 63, true],
+      ['typescript', 9],
+      ['tiny', 1],
+      ['webpack', 6],
+      ['small', 3],
+    ]);
     await tick();
     expect(started).toEqual(['first', 'next']);
     // next is being analysed: the medium packages wait while the small ones go through.
-    first.finish();
+    finish('first');
     await tick();
     expect(started).toEqual(['first', 'next', 'tiny']);
-    tiny.finish();
+    finish('tiny');
     await tick();
     expect(started).toEqual(['first', 'next', 'tiny', 'small']);
     // next is done: biggest first again, on both places.
-    next.finish();
+    finish('next');
     await tick();
     expect(started).toEqual(['first', 'next', 'tiny', 'small', 'typescript']);
-    small.finish();
+    finish('small');
     await tick();
     expect(started).toEqual(['first', 'next', 'tiny', 'small', 'typescript', 'webpack']);
-    typescript.finish();
-    webpack.finish();
-    expect(await Promise.all(results)).toEqual(['first', 'next', 'typescript', 'tiny', 'webpack', 'small']);
+    finish('typescript', 'webpack');
+    expect(await results).toEqual(['first', 'next', 'typescript', 'tiny', 'webpack', 'small']);
     expect(limit.active).toBe(0);
   });
 
