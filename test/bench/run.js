@@ -12,11 +12,10 @@
 // and CPU time (all threads: on a machine with few cores the CPU is what a cold scan waits for), and writes
 // every run to .bench/results.json. Timings are reported, never asserted.
 // Usage: node test/bench/run.js [--runs 3] [--only label,...] [--skip-install]   (progress goes to stderr)
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pLimit from 'p-limit';
 import { DEFAULT_LIMITS } from '../../dist/fetch/limits.js';
@@ -25,43 +24,22 @@ import { loadNpmOptions } from '../../dist/npm-config.js';
 import { resolveIdealTree } from '../../dist/resolve/ideal-tree.js';
 import { resolveLockfile } from '../../dist/resolve/lockfile.js';
 import { parseScanSpec } from '../../dist/targets/spec.js';
+import {
+  calibrate,
+  describeMachine,
+  medianOf,
+  progress,
+  readUsage,
+  root,
+  SUBJECTS,
+  timed,
+  writePeakPreload,
+} from './common.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(root, 'dist', 'cli.js');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 // The floor fetches at the scanner's own default concurrency (`ocellus scan --concurrency`, 16).
 const FLOOR_CONCURRENCY = 16;
-// A command that hangs must not hang the bench: it is stopped and recorded as failed.
-const COMMAND_TIMEOUT_MS = 30 * 60 * 1000;
-
-const SUBJECTS = [
-  {
-    label: 'supabase-mcp',
-    kind: 'package',
-    spec: '@supabase/mcp-server-supabase',
-    about: 'small MCP server',
-  },
-  {
-    label: 'filesystem-mcp',
-    kind: 'package',
-    spec: '@modelcontextprotocol/server-filesystem',
-    about: 'MCP server on the MCP SDK',
-  },
-  { label: 'kubernetes-mcp', kind: 'package', spec: 'mcp-server-kubernetes', about: 'big MCP server' },
-  { label: 'vue-cli', kind: 'package', spec: '@vue/cli', about: 'framework CLI' },
-  {
-    label: 'api-service',
-    kind: 'project',
-    spec: join(root, 'test/bench/projects/api-service'),
-    about: 'lockfile audit, medium project',
-  },
-  {
-    label: 'web-platform',
-    kind: 'project',
-    spec: join(root, 'test/bench/projects/web-platform'),
-    about: 'lockfile audit, large project',
-  },
-];
 
 if (process.argv[2] === '--floor-child') await floorChild(process.argv[3]);
 else await main();
@@ -118,20 +96,8 @@ async function main() {
     process.exit(130);
   });
   try {
-    // Peak memory and CPU: a preload that writes the process's own max RSS (KB) and CPU time (all its threads,
-    // V8's compiler and garbage-collector threads included) when it exits, whatever the exit path.
-    const peakPreload = join(work, 'peak.mjs');
-    writeFileSync(
-      peakPreload,
-      [
-        "import { writeFileSync } from 'node:fs';",
-        'const file = process.env.OCELLUS_BENCH_PEAK_FILE;',
-        'delete process.env.OCELLUS_BENCH_PEAK_FILE;',
-        "if (file) process.on('exit', () => { const u = process.resourceUsage(); writeFileSync(file, JSON.stringify({ maxRSS: u.maxRSS, cpuMicros: u.userCPUTime + u.systemCPUTime })); });",
-        '',
-      ].join('\n'),
-    );
-    const bench = { work, peakPreload: pathToFileURL(peakPreload).href, runs, skipInstall };
+    const peakPreload = writePeakPreload(work);
+    const bench = { work, peakPreload, runs, skipInstall };
     const help = await timed(process.execPath, [cli, 'scan', '--help'], {});
     bench.preferOffline = help.stdout.includes('--prefer-offline');
     const machine = await describeMachine();
@@ -367,35 +333,6 @@ async function floorRun(treeFile, caches, bench) {
   }
 }
 
-/** What the preload wrote: peak RSS in MB and CPU seconds of the whole process, null when it wrote nothing. */
-function readUsage(file) {
-  try {
-    const { maxRSS, cpuMicros } = JSON.parse(readFileSync(file, 'utf8'));
-    return {
-      peakRssMB: Number.isFinite(maxRSS) && maxRSS > 0 ? Math.round(maxRSS / 1024) : null,
-      cpuSeconds: Number.isFinite(cpuMicros) && cpuMicros > 0 ? cpuMicros / 1e6 : null,
-    };
-  } catch {
-    return { peakRssMB: null, cpuSeconds: null };
-  }
-}
-
-function timed(command, commandArgs, options) {
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    execFile(
-      command,
-      commandArgs,
-      { maxBuffer: 512 * 1024 * 1024, timeout: COMMAND_TIMEOUT_MS, ...options },
-      (error, stdout, stderr) => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ seconds, code, signal: error?.signal ?? null, stdout, stderr });
-      },
-    );
-  });
-}
-
 function describe(result) {
   const parts = [];
   if (typeof result.packages === 'number') parts.push(`${result.packages} packages`);
@@ -407,52 +344,6 @@ function describe(result) {
   parts.push(`exit ${result.code ?? 'killed'}`);
   if (result.error) parts.push(result.error.replace(/\s+/g, ' ').slice(0, 200));
   return parts.join(', ');
-}
-
-function medianOf(values) {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-/**
- * The machine's speed at the moment, apart from any build: a VM's speed drifts (a --no-cache server-filesystem
- * scan took 4.2-4.6 s, then 5.1-5.6 s an hour later, with the same build). A fixed single-thread workload of
- * the kinds a scan does (hashing, allocating small objects, JSON), in a child process, median of three.
- */
-async function calibrate() {
-  const script = [
-    "const { createHash } = require('node:crypto');",
-    'const start = performance.now();',
-    'const data = Buffer.alloc(64 * 1024 * 1024, 7);',
-    "for (let i = 0; i < 4; i++) createHash('sha256').update(data).digest();",
-    "const rows = Array.from({ length: 200000 }, (_, i) => ({ i, name: 'name' + i, pair: [i, i + 1] }));",
-    'for (let i = 0; i < 5; i++) JSON.parse(JSON.stringify(rows));',
-    'console.log((performance.now() - start) / 1000);',
-  ].join('\n');
-  const seconds = [];
-  for (let run = 0; run < 3; run++) {
-    const result = await timed(process.execPath, ['-e', script], {});
-    seconds.push(Number(result.stdout.trim()));
-  }
-  return medianOf(seconds);
-}
-
-async function describeMachine() {
-  const npmVersion = await timed(npm, ['--version'], {});
-  return {
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores: cpus().length,
-    ramGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-    node: process.version,
-    npm: npmVersion.stdout.trim() || null,
-    os: `${process.platform} ${release()} ${process.arch}`,
-  };
-}
-
-function progress(message) {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
 function printTables(results, machine, bench, totalSeconds) {
