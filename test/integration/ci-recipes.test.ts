@@ -21,7 +21,7 @@ function recipe(heading: string): string {
 function recipeCommands(block: string): string[] {
   return block
     .split('\n')
-    .map((line) => /^\s*-\s*(?:run:\s*)?(ocellus .+)$/.exec(line)?.[1])
+    .map((line) => /^\s*(?:-\s*)?(?:run:\s*)?(ocellus .+)$/.exec(line)?.[1])
     .filter((command): command is string => Boolean(command));
 }
 
