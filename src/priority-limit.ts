@@ -12,7 +12,7 @@
  * the next heavy task once the small ones are done.
  */
 export class PriorityLimit {
-  readonly #concurrency: number;
+  #concurrency: number;
   #active = 0;
   #heavyActive = 0;
   #arrivals = 0;
@@ -44,6 +44,16 @@ export class PriorityLimit {
 
   get active(): number {
     return this.#active;
+  }
+
+  /** Changes how many tasks may run at once; running tasks finish, and more start if there is now room. */
+  set concurrency(concurrency: number) {
+    this.#concurrency = Math.max(1, Math.floor(concurrency));
+    this.#next();
+  }
+
+  get concurrency(): number {
+    return this.#concurrency;
   }
 
   #next(): void {

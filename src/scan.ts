@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { analyseCode, type CodeAnalysis } from './analyse/code-analysis.js';
 import { CompilerWarmup } from './analyse/compiler-warmup.js';
 import { packageReport, type RegistryContext } from './analyse/package-report.js';
-import { AnalysisPool } from './analyse/pool.js';
+import { AnalysisPool, POOL_MIN_PACKAGES } from './analyse/pool.js';
 import { analyseTarball, type TarballOutcome, type TarballTask } from './analyse/tarball-analysis.js';
 import { ByteBudget } from './byte-budget.js';
 import type { AnalysisCache } from './cache/analysis-cache.js';
@@ -12,6 +12,7 @@ import type { TreeNamesCache } from './cache/tree-names.js';
 import { type Check, excerpt } from './checks/check.js';
 import { CHECKS } from './checks/index.js';
 import type { DependencyRecord } from './diff/release.js';
+import { EarlyAnalyses } from './early-analyses.js';
 import { OcellusError, redactSecrets } from './errors.js';
 import { PackageRoom } from './fetch/download-rooms.js';
 import type { ReadLimits } from './fetch/limits.js';
@@ -98,6 +99,8 @@ const MAX_DOWNLOADS_AT_ONCE = 4;
  * this big (PriorityLimit's heavy tasks): next@15 is 63 MB, storybook@9 20 MB, typescript 9 MB.
  */
 const HEAVY_PACKAGE_BYTES = 16 * 1024 * 1024;
+/** Versions picked by the resolution before any is analysed early: as many as a tree needs for the pool. */
+const EARLY_START_AT = POOL_MIN_PACKAGES;
 /** $OCELLUS_IN_FLIGHT_MB overrides it (tests use a tiny budget to make every package wait its turn). */
 function inFlightBytes(env: NodeJS.ProcessEnv = {}): number {
   const megabytes = Number(env.OCELLUS_IN_FLIGHT_MB);
@@ -120,72 +123,70 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
     indexes: request.packumentCache,
     wanted: (name) => versionsOf.get(name),
   });
-  const resolved = locked ?? (await resolveSpecs(request, packuments));
-  // --changed-only: the packages the change under review added or moved to another version.
-  const tree = request.onlyChanged
-    ? {
-        ...resolved,
-        packages: resolved.packages.filter(
-          (node) => !request.onlyChanged?.has(`${node.name}@${node.version}`),
-        ),
-      }
-    : resolved;
-  const offRegistry = new Map(
-    (locked?.offRegistry ?? []).map((entry) => [`${entry.name}@${entry.version}`, entry]),
-  );
-  for (const node of tree.packages) {
-    const versions = versionsOf.get(node.name) ?? new Set<string>();
-    versions.add(node.version);
-    versionsOf.set(node.name, versions);
-  }
-  const treeNames = new Set(tree.packages.filter(fromRegistry).map((node) => node.name));
-  // The store takes each name's document from the resolution synchronously when asked: every name is asked now,
-  // and the rest (many megabytes for some packages) are dropped.
-  for (const name of treeNames) void packuments.get(name);
-  packuments.dropResolutionReads();
   const checkedAt = request.now ?? new Date();
-  await request.suspects?.load();
-
-  const total = tree.packages.length;
-  let fetched = 0;
-  let analysed = 0;
-
-  const settle = () => {
-    progress({ phase: 'fetch', done: ++fetched, total });
-    progress({ phase: 'analyse', done: ++analysed, total });
+  // The analysis threads, download bounds and queues: opened by the first package started, whether that is an
+  // early one (during the resolution) or one of the tree.
+  let opened: OpenedAnalysis | undefined;
+  const open = (packages: number) => {
+    opened ??= openAnalysis(request, checks, packuments, checkedAt, locked?.lockfile.name, packages);
+    return opened.run;
   };
-  // Workers run the built-in checks only: a caller's own check list is run in-process.
-  const pool = request.checks ? undefined : AnalysisPool.forTree(tree.packages.length, request.env);
-  const restoreYoungGeneration = pool ? undefined : growYoungGenerationWhileParsing();
-  // --concurrency packages in the registry, cache and download stages; the analysis is a queue of its own, so a
-  // package waiting for a thread never holds up the downloads behind it.
-  const fetching = pLimit(Math.max(1, request.concurrency));
-  const run: RunContext = {
-    request,
-    checks,
-    packuments,
-    treeNames,
-    checkedAt,
-    diff: request.diff ?? true,
-    lockfile: locked?.lockfile.name,
-    fetching,
-    downloading: pLimit(Math.max(1, Math.min(request.concurrency, MAX_DOWNLOADS_AT_ONCE))),
-    suspectsOf: request.suspects ? (name) => request.suspects?.suspectsOf(name) ?? [] : undefined,
-    budget: new ByteBudget(inFlightBytes(request.env)),
-    // One package per thread: in-process, parsing is the main thread's, and a second unpacked package would
-    // only wait in memory.
-    analysing: new PriorityLimit(pool?.threads ?? 1),
-    analyse: pool ? (task) => pool.run(task) : (task) => analyseTarball(task, checks),
-    warmup: CompilerWarmup.forScan(request.env),
-  };
-  progress({ phase: 'fetch', done: 0, total });
-  const reports = await settleAll(pool, restoreYoungGeneration, run.warmup, () =>
-    Promise.all(
+  const early = earlyAnalyses(request, locked, () => {
+    const first = !opened;
+    const run = open(EARLY_START_AT);
+    // One analysis thread fewer while the tree is resolved: the resolution keeps a core of its own (with every
+    // thread analysing, a two-core machine lost in resolution what it gained). All are given back below.
+    if (first) run.analysing.concurrency = (opened?.pool?.threads ?? 1) - 1;
+    return run;
+  });
+  try {
+    const resolved = locked ?? (await resolveSpecs(request, packuments, early));
+    // --changed-only: the packages the change under review added or moved to another version.
+    const tree = request.onlyChanged
+      ? {
+          ...resolved,
+          packages: resolved.packages.filter(
+            (node) => !request.onlyChanged?.has(`${node.name}@${node.version}`),
+          ),
+        }
+      : resolved;
+    early?.keepOnly(new Set(tree.packages.map((node) => `${node.name}@${node.version}`)));
+    if (opened) opened.run.analysing.concurrency = opened.pool?.threads ?? 1;
+    const offRegistry = new Map(
+      (locked?.offRegistry ?? []).map((entry) => [`${entry.name}@${entry.version}`, entry]),
+    );
+    for (const node of tree.packages) {
+      const versions = versionsOf.get(node.name) ?? new Set<string>();
+      versions.add(node.version);
+      versionsOf.set(node.name, versions);
+    }
+    const treeNames = new Set(tree.packages.filter(fromRegistry).map((node) => node.name));
+    // The store takes each name's document from the resolution synchronously when asked: every name is asked
+    // now, and the rest (many megabytes for some packages) are dropped.
+    for (const name of treeNames) void packuments.get(name);
+    packuments.dropResolutionReads();
+    await request.suspects?.load();
+
+    const total = tree.packages.length;
+    let fetched = 0;
+    let analysed = 0;
+    const settle = () => {
+      progress({ phase: 'fetch', done: ++fetched, total });
+      progress({ phase: 'analyse', done: ++analysed, total });
+    };
+    const run: RunContext = {
+      ...open(total),
+      treeNames,
+      suspectsOf: request.suspects ? (name) => request.suspects?.suspectsOf(name) ?? [] : undefined,
+      early,
+    };
+    progress({ phase: 'fetch', done: 0, total });
+    const reports = await Promise.all(
       tree.packages.map(async (node): Promise<PackageReport> => {
         const source = offRegistry.get(`${node.name}@${node.version}`);
         const tarballPath = source ? localTarball(source, project?.dir) : undefined;
         if (source && tarballPath) {
-          const outcome = await fetching(() =>
+          const outcome = await run.fetching(() =>
             fetchPackage({ ...node, resolved: tarballPath }, request.npmOptions, request.limits),
           );
           settle();
@@ -203,30 +204,51 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
         settle();
         return report;
       }),
-    ),
-  );
-  if (request.cache && request.cache.stats.writes > 0) await request.cache.prune();
-  if (request.packumentCache && request.packumentCache.stats.writes > 0) await request.packumentCache.prune();
-  await request.suspects?.save();
-  const incomplete = reports.flatMap((report) => (report.incomplete ? [report.incomplete] : []));
-  return {
-    target: locked
-      ? `${locked.roots[0]} (${locked.lockfile.name})`
-      : request.specs.map((spec) => spec.raw).join(' '),
-    roots: tree.roots,
-    packages: reports,
-    incomplete,
-    skippedForPlatform: tree.skippedForPlatform,
-    ...(locked ? { lockfile: locked.lockfile } : {}),
-  };
+    );
+    if (request.cache && request.cache.stats.writes > 0) await request.cache.prune();
+    if (request.packumentCache && request.packumentCache.stats.writes > 0)
+      await request.packumentCache.prune();
+    await request.suspects?.save();
+    const incomplete = reports.flatMap((report) => (report.incomplete ? [report.incomplete] : []));
+    return {
+      target: locked
+        ? `${locked.roots[0]} (${locked.lockfile.name})`
+        : request.specs.map((spec) => spec.raw).join(' '),
+      roots: tree.roots,
+      packages: reports,
+      incomplete,
+      skippedForPlatform: tree.skippedForPlatform,
+      ...(locked ? { lockfile: locked.lockfile } : {}),
+    };
+  } finally {
+    // Early work the tree did not take is abandoned, and the threads stop (ending any of it still running).
+    early?.keepOnly(new Set());
+    opened?.run.warmup.stop();
+    opened?.restore?.();
+    await opened?.pool?.close();
+    await early?.abandon();
+  }
 }
 
-/** The ideal tree of the specs, its documents requested at once when the same specs were resolved before. */
-async function resolveSpecs(request: ScanRequest, documents: DocumentSource) {
+/**
+ * The ideal tree of the specs, its documents requested at once when the same specs were resolved before, and
+ * each version picked along the way handed to `early`.
+ */
+async function resolveSpecs(
+  request: ScanRequest,
+  documents: DocumentSource,
+  early: EarlyAnalyses<EarlyAnalysis> | undefined,
+) {
   const registry = String(request.npmOptions.registry ?? '');
   const specs = request.specs.map((spec) => spec.raw);
   const expected = (await request.treeNames?.get(registry, specs)) ?? [];
-  const resolved = await resolveIdealTree(request.specs, request.npmOptions, documents, expected);
+  const resolved = await resolveIdealTree(
+    request.specs,
+    request.npmOptions,
+    documents,
+    expected,
+    early ? (name, version) => early.picked(name, version) : undefined,
+  );
   const names = [...new Set(resolved.packages.filter(fromRegistry).map((node) => node.name))].sort();
   if (request.treeNames && names.join('\n') !== [...expected].sort().join('\n'))
     await request.treeNames.put(registry, specs, names);
@@ -299,34 +321,15 @@ function localTarball(
 
 const fromRegistry = (node: PackageNode) => !(node.resolved?.startsWith('file:') ?? false);
 
-/** Runs the scan's work, then stops the worker threads (or undoes the in-process tuning) whatever happened. */
-async function settleAll<T>(
-  pool: AnalysisPool | undefined,
-  restore: (() => void) | undefined,
-  warmup: CompilerWarmup,
-  work: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await work();
-  } finally {
-    warmup.stop();
-    restore?.();
-    await pool?.close();
-  }
-}
-
-interface RunContext {
+/** What analysing a package needs, opened once per scan (by an early analysis or by the tree). */
+interface AnalysisContext {
   request: ScanRequest;
   checks: readonly Check[];
   packuments: PackumentStore;
-  /** Names in the scanned tree: registry facts are read for dependencies a release adds among them. */
-  treeNames: Set<string>;
   checkedAt: Date;
   diff: boolean;
   /** For a project audit: the lockfile's name. */
   lockfile: string | undefined;
-  /** Typosquat look-alikes by name, from the cache of names judged before. */
-  suspectsOf: ((name: string) => Suspect[]) | undefined;
   /** Registry reads, cache reads and downloads: --concurrency packages at once. */
   fetching: ReturnType<typeof pLimit>;
   /** Tarball downloads: at most MAX_DOWNLOADS_AT_ONCE (see there). */
@@ -345,6 +348,154 @@ interface RunContext {
   analyse: (task: TarballTask) => Promise<TarballOutcome>;
 }
 
+interface RunContext extends AnalysisContext {
+  /** Names in the scanned tree: registry facts are read for dependencies a release adds among them. */
+  treeNames: Set<string>;
+  /** Typosquat look-alikes by name, from the cache of names judged before. */
+  suspectsOf: ((name: string) => Suspect[]) | undefined;
+  /** Packages started before the tree was known. */
+  early: EarlyAnalyses<EarlyAnalysis> | undefined;
+}
+
+interface OpenedAnalysis {
+  run: AnalysisContext;
+  pool: AnalysisPool | undefined;
+  /** Undoes the in-process young-generation tuning (no pool). */
+  restore: (() => void) | undefined;
+}
+
+function openAnalysis(
+  request: ScanRequest,
+  checks: readonly Check[],
+  packuments: PackumentStore,
+  checkedAt: Date,
+  lockfile: string | undefined,
+  packages: number,
+): OpenedAnalysis {
+  // Workers run the built-in checks only: a caller's own check list is run in-process.
+  const pool = request.checks ? undefined : AnalysisPool.forTree(packages, request.env);
+  const restore = pool ? undefined : growYoungGenerationWhileParsing();
+  return {
+    pool,
+    restore,
+    run: {
+      request,
+      checks,
+      packuments,
+      checkedAt,
+      diff: request.diff ?? true,
+      lockfile,
+      // --concurrency packages in the registry, cache and download stages; the analysis is a queue of its own,
+      // so a package waiting for a thread never holds up the downloads behind it.
+      fetching: pLimit(Math.max(1, request.concurrency)),
+      downloading: pLimit(Math.max(1, Math.min(request.concurrency, MAX_DOWNLOADS_AT_ONCE))),
+      budget: new ByteBudget(inFlightBytes(request.env)),
+      // One package per thread: in-process, parsing is the main thread's, and a second unpacked package would
+      // only wait in memory.
+      analysing: new PriorityLimit(pool?.threads ?? 1),
+      analyse: pool ? (task) => pool.run(task) : (task) => analyseTarball(task, checks),
+      warmup: CompilerWarmup.forScan(request.env),
+    },
+  };
+}
+
+/**
+ * Versions picked during the resolution are analysed at once when the analysis would run on worker threads
+ * (the resolution keeps the main thread) and once EARLY_START_AT of them are known, as many as a tree needs
+ * for a pool. Not for project audits (their tree is read, not resolved), --changed-only (most of the tree is
+ * left out) nor a caller's own checks (analysed in-process). $OCELLUS_EARLY=0 turns it off.
+ */
+function earlyAnalyses(
+  request: ScanRequest,
+  locked: LockedProject | undefined,
+  open: () => AnalysisContext,
+): EarlyAnalyses<EarlyAnalysis> | undefined {
+  if (locked || request.onlyChanged || request.checks || request.env?.OCELLUS_EARLY === '0') return undefined;
+  if (!AnalysisPool.forTree(EARLY_START_AT, request.env)) return undefined;
+  return new EarlyAnalyses(EARLY_START_AT, (name, version, abandoned) =>
+    analyseEarly(name, version, open(), abandoned),
+  );
+}
+
+/** A package's code analysis made before the tree was known, with what it was made from. */
+interface EarlyAnalysis {
+  /** The tarball analysed (a strong integrity) and the release it was compared with. */
+  integrity: string;
+  previous: { version: string; integrity: string } | undefined;
+  analysis: CodeAnalysis;
+  /** The previous release could not be read: the analysis ran without the diff. */
+  previousFailure?: { code: string; reason: string } | undefined;
+  /** It came from the analysis cache (nothing to store). */
+  stored: boolean;
+}
+
+/**
+ * One picked version, from the registry document the resolution read (taken now, before the resolution
+ * drops it): its analysis from the cache, or from its tarballs and the previous release's.
+ */
+function analyseEarly(
+  name: string,
+  version: string,
+  run: AnalysisContext,
+  abandoned: () => boolean,
+): Promise<EarlyAnalysis | undefined> {
+  const index = run.packuments.resolutionIndex(name, version);
+  const registry = index ? registryFacts(index, version, run.checkedAt) : undefined;
+  const integrity = registry?.release.integrity ? strongIntegrity(registry.release.integrity) : undefined;
+  if (!index || !registry || !integrity) return Promise.resolve(undefined);
+  const previousRecord = run.diff ? registry.previous : undefined;
+  const previousIntegrity = previousRecord?.integrity ? strongIntegrity(previousRecord.integrity) : undefined;
+  if (previousRecord && !previousIntegrity) return Promise.resolve(undefined);
+  const previous =
+    previousRecord && previousIntegrity
+      ? { version: previousRecord.version, integrity: previousIntegrity }
+      : undefined;
+  const node: PackageNode = {
+    name,
+    version,
+    integrity: registry.release.integrity ?? null,
+    resolved: registry.release.tarball ?? null,
+    paths: [[name]],
+    pathsTruncated: false,
+    optional: false,
+  };
+  return (async () => {
+    const key = analysisKey(run, node.name, node.version, integrity, previous?.integrity ?? null);
+    const stored = key ? await run.fetching(() => run.request.cache?.get(key)) : undefined;
+    if (stored) return { integrity, previous, analysis: stored, stored: true };
+    if (abandoned()) return undefined;
+    const history: Omit<RegistryContext, 'dependencyRecord'> = {};
+    const fresh = await analyseTarballs(
+      node,
+      Promise.resolve({ ok: true, index }),
+      previousRecord,
+      history,
+      run,
+      abandoned,
+    );
+    if (!fresh.ok) return undefined;
+    return { integrity, previous, analysis: fresh.analysis, previousFailure: history.failure, stored: false };
+  })();
+}
+
+/** The analysis cache's key for a tarball compared with the release before it (none without a cache). */
+function analysisKey(
+  run: AnalysisContext,
+  name: string,
+  version: string,
+  integrity: string,
+  previousIntegrity: string | null,
+): string | undefined {
+  return run.request.cache?.key({
+    name,
+    version,
+    integrity,
+    previousIntegrity,
+    checks: run.checks.filter((check) => check.scope === 'code').map((check) => check.id),
+    settings: run.request.limits,
+  });
+}
+
 /**
  * One registry package: its registry facts, then its code analysis from the cache (keyed by its integrity and
  * the previous release's) or from its tarballs, then the registry checks, which are never cached.
@@ -352,42 +503,51 @@ interface RunContext {
 async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<PackageReport> {
   const { request } = run;
   const packument = fromRegistry(node) ? run.packuments.get(node.name) : undefined;
-  const { history, previous, extra, key, cached } = await run.fetching(async () => {
-    const history = await registryHistory(node, packument, run.checkedAt);
-    const previous = run.diff ? history.registry?.previous : undefined;
-    // For a project audit: does the registry still list the bytes the lockfile pinned?
-    const listed = history.registry?.release.integrity;
-    const relisted =
-      run.lockfile && node.integrity && listed ? compareIntegrity(node.integrity, listed) : undefined;
-    const extra: Finding[] =
-      run.lockfile && relisted === 'different' ? [integrityFinding(node, run.lockfile, 'lists')] : [];
-    // Keyed only by a sha256+ digest (two tarballs with one key get one analysis), and for a lockfile only when
-    // the registry's listing could be compared with it: a hit downloads nothing that would otherwise check it.
-    const integrity = node.integrity ? strongIntegrity(node.integrity) : undefined;
-    const previousIntegrity = previous?.integrity ? strongIntegrity(previous.integrity) : undefined;
-    const key =
-      request.cache &&
-      integrity &&
-      packument &&
-      !history.failure &&
-      (!previous || previousIntegrity) &&
-      (!run.lockfile || relisted === 'same')
-        ? request.cache.key({
-            name: node.name,
-            version: node.version,
-            integrity,
-            previousIntegrity: previousIntegrity ?? null,
-            checks: run.checks.filter((check) => check.scope === 'code').map((check) => check.id),
-            settings: request.limits,
-          })
-        : undefined;
-    const cached = key ? await request.cache?.get(key) : undefined;
-    return { history, previous, extra, key, cached };
-  });
-  let analysis: CodeAnalysis;
-  if (cached) {
-    analysis = cached;
-  } else {
+  // Started while the tree was resolved: taken now, so nothing else starts this package's work.
+  const started = run.early?.take(node.name, node.version);
+  const { history, previous, extra, integrity, previousIntegrity, key, cached } = await run.fetching(
+    async () => {
+      const history = await registryHistory(node, packument, run.checkedAt);
+      const previous = run.diff ? history.registry?.previous : undefined;
+      // For a project audit: does the registry still list the bytes the lockfile pinned?
+      const listed = history.registry?.release.integrity;
+      const relisted =
+        run.lockfile && node.integrity && listed ? compareIntegrity(node.integrity, listed) : undefined;
+      const extra: Finding[] =
+        run.lockfile && relisted === 'different' ? [integrityFinding(node, run.lockfile, 'lists')] : [];
+      // Keyed only by a sha256+ digest (two tarballs with one key get one analysis), and for a lockfile only
+      // when the registry's listing could be compared with it: a hit downloads nothing that would otherwise
+      // check it.
+      const integrity = node.integrity ? strongIntegrity(node.integrity) : undefined;
+      const previousIntegrity = previous?.integrity ? strongIntegrity(previous.integrity) : undefined;
+      const key =
+        integrity &&
+        packument &&
+        !history.failure &&
+        (!previous || previousIntegrity) &&
+        (!run.lockfile || relisted === 'same')
+          ? analysisKey(run, node.name, node.version, integrity, previousIntegrity ?? null)
+          : undefined;
+      // An early start reads the cache itself.
+      const cached = key && !started ? await request.cache?.get(key) : undefined;
+      return { history, previous, extra, integrity, previousIntegrity, key, cached };
+    },
+  );
+  let analysis: CodeAnalysis | undefined = cached;
+  const early = await started;
+  // Used only when it analysed the very tarballs this node and its previous release name.
+  if (
+    !analysis &&
+    early &&
+    integrity === early.integrity &&
+    previous?.version === early.previous?.version &&
+    (previousIntegrity ?? undefined) === early.previous?.integrity
+  ) {
+    analysis = early.analysis;
+    if (early.previousFailure) history.failure = early.previousFailure;
+    if (!early.stored) await storeAnalysis(run, key, analysis, history);
+  }
+  if (!analysis) {
     const fresh = await analyseTarballs(node, packument, previous, history, run);
     if (!fresh.ok) {
       const served = fresh.report.findings.some((finding) => finding.checkId === 'lockfile-integrity');
@@ -395,8 +555,7 @@ async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<
       return fresh.report;
     }
     analysis = fresh.analysis;
-    // Only whole analyses are kept: one that could not read everything is recomputed next time, not replayed.
-    if (key && analysis.failures.length === 0 && !history.failure) await request.cache?.put(key, analysis);
+    await storeAnalysis(run, key, analysis, history);
   }
   const report = packageReport(node, analysis, run.checks, {
     ...history,
@@ -407,21 +566,35 @@ async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<
   return report;
 }
 
+/** Only whole analyses are kept: one that could not read everything is recomputed next time, not replayed. */
+async function storeAnalysis(
+  run: AnalysisContext,
+  key: string | undefined,
+  analysis: CodeAnalysis,
+  history: Omit<RegistryContext, 'dependencyRecord'>,
+): Promise<void> {
+  if (key && analysis.failures.length === 0 && !history.failure) await run.request.cache?.put(key, analysis);
+}
+
 /**
  * Downloads a package's tarball and the previous release's (in parallel), then unpacks and analyses them. The
- * compressed bytes live only in this call, the unpacked contents only inside the analysis.
+ * compressed bytes live only in this call, the unpacked contents only inside the analysis. An early start
+ * that is `abandoned` (its version is not in the tree) stops before its download and before its analysis.
  */
 async function analyseTarballs(
   node: PackageNode,
   packument: Promise<PackumentOutcome> | undefined,
   previous: ReleaseRecord | undefined,
   history: Omit<RegistryContext, 'dependencyRecord'>,
-  run: RunContext,
+  run: AnalysisContext,
+  abandoned: () => boolean = () => false,
 ): Promise<{ ok: true; analysis: CodeAnalysis } | { ok: false; report: PackageReport }> {
   const { request } = run;
   // A download starts once a quarter of the budget is free: room is refused past the capacity, so waiting for
   // it to be merely not full would start downloads that are refused at their first bytes and read twice.
   (await run.budget.acquire(Math.ceil(run.budget.capacity / 4)))();
+  const notInTree = { code: 'EABANDONED', reason: 'started early, and not in the tree' };
+  if (abandoned()) return { ok: false, report: incompleteReport(node, notInTree.code, notInTree.reason) };
   const target =
     run.lockfile && !node.integrity && packument ? await withRegistryIntegrity(node, packument) : node;
   // pacote reads the registry document before downloading a tarball it does not hold: it is given the scan's.
@@ -430,16 +603,27 @@ async function analyseTarballs(
   const room = new PackageRoom(run.budget);
   const held = await heldTooBig(target, previous, run);
   try {
-    const [download, previousDownload] =
+    const downloads =
       held ??
       (await run.downloading(() =>
-        Promise.all([
-          downloadWithin(target, request.npmOptions, request.limits, room.stream(), listed),
-          previous
-            ? downloadRelease(node.name, previous, request.npmOptions, request.limits, room.stream(), listed)
-            : undefined,
-        ]),
+        abandoned()
+          ? undefined
+          : Promise.all([
+              downloadWithin(target, request.npmOptions, request.limits, room.stream(), listed),
+              previous
+                ? downloadRelease(
+                    node.name,
+                    previous,
+                    request.npmOptions,
+                    request.limits,
+                    room.stream(),
+                    listed,
+                  )
+                : undefined,
+            ]),
       ));
+    if (!downloads) return { ok: false, report: incompleteReport(node, notInTree.code, notInTree.reason) };
+    const [download, previousDownload] = downloads;
     if (!download.ok) return { ok: false, report: fetchFailure(node, download, run) };
     if (previous && previousDownload && !previousDownload.ok)
       history.failure = previousFailure(previous, previousDownload);
@@ -462,6 +646,7 @@ async function analyseTarballs(
       bytes,
       async (): Promise<TarballOutcome> => {
         room.release();
+        if (abandoned()) return { ok: false, ...notInTree };
         const tarballs = kept ?? (await readAgain(target, withPrevious ? previous : undefined, run, listed));
         if ('code' in tarballs) return { ok: false, ...tarballs };
         // The previous release could not be read again: the package is analysed without the diff, and says so.
@@ -497,7 +682,7 @@ async function analyseTarballs(
 async function heldTooBig(
   target: PackageNode,
   previous: ReleaseRecord | undefined,
-  run: RunContext,
+  run: AnalysisContext,
 ): Promise<[RoomedOutcome, RoomedOutcome | undefined] | undefined> {
   const { npmOptions } = run.request;
   const [size, previousSize] = await Promise.all([
@@ -533,7 +718,7 @@ interface TarballsRead {
 async function readAgain(
   target: PackageNode,
   previous: ReleaseRecord | undefined,
-  run: RunContext,
+  run: AnalysisContext,
   listed: ListedReleases | undefined,
 ): Promise<TarballsRead | { code: string; reason: string }> {
   const { npmOptions, limits } = run.request;
@@ -556,7 +741,7 @@ async function readAgain(
 function fetchFailure(
   node: PackageNode,
   failure: { code: string; reason: string },
-  run: RunContext,
+  run: AnalysisContext,
 ): PackageReport {
   const report = incompleteReport(node, failure.code, failure.reason);
   // The lockfile pins these bytes: a registry serving others is an attack or a broken mirror.

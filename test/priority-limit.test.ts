@@ -150,4 +150,22 @@ describe('PriorityLimit', () => {
     await expect(failing).rejects.toThrow('worker died');
     await expect(next).resolves.toBe('ran');
   });
+  it('a lowered concurrency lets running tasks finish and starts fewer; raised, it starts the waiting at once', async () => {
+    const limit = new PriorityLimit(2);
+    limit.concurrency = 1;
+    const { started, results, finish } = queued(limit, [
+      ['a', 3],
+      ['b', 2],
+      ['c', 1],
+    ]);
+    await tick();
+    expect(started).toEqual(['a']);
+    limit.concurrency = 3;
+    await tick();
+    expect(started).toEqual(['a', 'b', 'c']);
+    limit.concurrency = 0;
+    expect(limit.concurrency).toBe(1);
+    finish('a', 'b', 'c');
+    await expect(results).resolves.toEqual(['a', 'b', 'c']);
+  });
 });

@@ -14,6 +14,8 @@ const YOUNG_GENERATION_MB = 48;
  * worker (measured: 8 and 16 MB crashed the scan about one run in ten).
  */
 const MIN_WORKER_HEAP_MB = 32;
+/** The smallest tree analysed on worker threads (unless $OCELLUS_WORKERS says otherwise). */
+export const POOL_MIN_PACKAGES = 16;
 
 /**
  * Unpacking and code analysis on worker threads, so parsing uses every core and the main thread only fetches
@@ -49,7 +51,7 @@ export class AnalysisPool {
       return Number.isInteger(threads) && threads > 0 ? new AnalysisPool(threads, heapMb) : undefined;
     }
     const threads = Math.min(availableParallelism(), 8);
-    return threads >= 2 && packages >= 16 ? new AnalysisPool(threads, heapMb) : undefined;
+    return threads >= 2 && packages >= POOL_MIN_PACKAGES ? new AnalysisPool(threads, heapMb) : undefined;
   }
 
   async run(task: TarballTask): Promise<TarballOutcome> {

@@ -376,6 +376,19 @@ export class PackumentStore {
     return pending.then((view) => structuredClone(view));
   }
 
+  /**
+   * What the resolution has read so far of `name`, indexed with a whole record for `version` and the release
+   * it replaced, or undefined (not read yet, or without that version). No request is made: this is for work
+   * started on a version before the resolution ends, which must not change what the scan fetches.
+   */
+  resolutionIndex(name: string, version: string): PackumentIndex | undefined {
+    const read = this.#reads.get(name);
+    if (!read) return undefined;
+    const wanted = new Set([version]);
+    const index = read.kind === 'new' ? indexPackument(read.document, wanted) : read.stored.index;
+    return coversVersions(index, wanted) ? index : undefined;
+  }
+
   /** Resolution is over: documents read for names the scan does not ask about are let go. */
   dropResolutionReads(): void {
     this.#reads.clear();

@@ -30,6 +30,8 @@ export class DependencyPrefetch {
     private readonly request: (name: string) => void,
     /** npm's options: the default tag, `before`, the Node version npm-pick-manifest prefers engines for. */
     private readonly pickOptions: Record<string, unknown>,
+    /** Told each version picked (once per version): the tree will most likely hold it. */
+    private readonly onPicked: (name: string, version: string) => void = () => {},
   ) {}
 
   /** A name and range the resolution needs (a spec the user gave, or a dependency of a followed version). */
@@ -71,6 +73,7 @@ export class DependencyPrefetch {
     const id = `${document.name}@${String(manifest.version)}`;
     if (this.followed.has(id)) return;
     this.followed.add(id);
+    this.onPicked(document.name, String(manifest.version));
     for (const [name, wanted] of dependencyRanges(manifest)) this.want(name, wanted);
   }
 }

@@ -50,10 +50,17 @@ export async function resolveIdealTree(
   source?: DocumentSource,
   /** Names the tree is expected to hold (the last resolution's): their documents are requested at once. */
   expectedNames: readonly string[] = [],
+  /**
+   * Told each version the prefetch picks, as the source's document for it arrives (with a source only): the
+   * scan starts analysing those before the tree is known.
+   */
+  onPicked?: (name: string, version: string) => void,
 ): Promise<ResolvedTree> {
   const folder = await mkdtemp(join(tmpdir(), 'ocellus-resolve-'));
   const shared = source ? new RoutedDocuments(npmOptions, source) : undefined;
-  const ahead = shared ? new DependencyPrefetch((name) => shared.prefetch(name), npmOptions) : undefined;
+  const ahead = shared
+    ? new DependencyPrefetch((name) => shared.prefetch(name), npmOptions, onPicked)
+    : undefined;
   if (shared && ahead) shared.onDocument = (document) => ahead.documentArrived(document);
   for (const name of expectedNames) shared?.prefetch(name);
   for (const spec of specs) {

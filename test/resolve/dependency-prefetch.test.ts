@@ -19,13 +19,18 @@ function documentOf(
 
 function prefetchLog() {
   const requested: string[] = [];
-  const prefetch = new DependencyPrefetch((name) => requested.push(name), {});
-  return { requested, prefetch };
+  const picked: string[] = [];
+  const prefetch = new DependencyPrefetch(
+    (name) => requested.push(name),
+    {},
+    (name, version) => picked.push(`${name}@${version}`),
+  );
+  return { requested, picked, prefetch };
 }
 
 describe('DependencyPrefetch', () => {
   it('requests the dependencies of the version npm would pick, as soon as a document arrives', () => {
-    const { requested, prefetch } = prefetchLog();
+    const { requested, picked, prefetch } = prefetchLog();
     prefetch.want('app', '^1.0.0');
     expect(requested).toEqual(['app']);
     prefetch.documentArrived(
@@ -41,6 +46,8 @@ describe('DependencyPrefetch', () => {
       ),
     );
     expect(requested).toEqual(['app', 'lib', 'fsevents']);
+    // The version picked is told, for the scan to start on it before the tree is known.
+    expect(picked).toEqual(['app@1.4.0']);
   });
 
   it('follows a dependency whose document came first once a range for it is known', () => {
@@ -52,12 +59,13 @@ describe('DependencyPrefetch', () => {
   });
 
   it('asks for each name once and follows each version once, so cycles end', () => {
-    const { requested, prefetch } = prefetchLog();
+    const { requested, picked, prefetch } = prefetchLog();
     prefetch.want('a', '^1.0.0');
     prefetch.documentArrived(documentOf('a', { '1.0.0': { dependencies: { b: '^1.0.0' } } }));
     prefetch.documentArrived(documentOf('b', { '1.0.0': { dependencies: { a: '1.x' } } }));
     prefetch.want('a', '^1.0.0');
     expect(requested).toEqual(['a', 'b']);
+    expect(picked).toEqual(['a@1.0.0', 'b@1.0.0']);
   });
 
   it('requests nothing once resolution is over', () => {
