@@ -547,6 +547,8 @@ async function scanRegistryPackage(node: PackageNode, run: RunContext): Promise<
     if (early.previousFailure) history.failure = early.previousFailure;
     if (!early.stored) await storeAnalysis(run, key, analysis, history);
   }
+  // An early start that offers nothing usable read the cache under its own key, not necessarily this one.
+  if (!analysis && started && key) analysis = await run.fetching(async () => request.cache?.get(key));
   if (!analysis) {
     const fresh = await analyseTarballs(node, packument, previous, history, run);
     if (!fresh.ok) {
