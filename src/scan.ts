@@ -450,6 +450,11 @@ function analyseEarly(
     previousRecord && previousIntegrity
       ? { version: previousRecord.version, integrity: previousIntegrity }
       : undefined;
+  // Only the two releases are kept while the work waits its turn: every picked version holding its name's
+  // whole index (thousands of releases for some) until analysed added up on a big tree.
+  const releases = new Map([[version, registry.release]]);
+  if (previousRecord) releases.set(previousRecord.version, previousRecord);
+  const listed: PackumentOutcome = { ok: true, index: { ...index, releases, unpublished: [] } };
   const node: PackageNode = {
     name,
     version,
@@ -467,7 +472,7 @@ function analyseEarly(
     const history: Omit<RegistryContext, 'dependencyRecord'> = {};
     const fresh = await analyseTarballs(
       node,
-      Promise.resolve({ ok: true, index }),
+      Promise.resolve(listed),
       previousRecord,
       history,
       run,
