@@ -1,7 +1,8 @@
 /**
- * Packages analysed while the tree is still being resolved. A cold resolution is mostly waiting on the registry
- * (server-filesystem: the analysis threads started 1.5 s into a 6.3 s scan), while the versions the tree will
- * hold are known one by one as their documents arrive (DependencyPrefetch picks them as npm would). Each picked
+ * Packages analysed while the tree is still being resolved. A cold resolution is a chain of round trips to the
+ * registry (server-filesystem: the analysis threads started 1.5 s into a 6.3 s scan; the further the registry,
+ * the longer the wait), while the versions the tree will hold are known one by one as their documents arrive
+ * (DependencyPrefetch picks them as npm would). Each picked
  * version is started as soon as enough are known to pay for the analysis threads; when the tree is known, those
  * it holds are taken by the scan and the rest are abandoned. A guess is only ever a head start: the scan checks
  * that it analysed the very bytes the tree holds, else does the work itself.
@@ -62,7 +63,7 @@ export class EarlyAnalyses<T> {
     return work.outcome;
   }
 
-  /** Stops everything not taken (the scan is over or failed); resolves once all of it has settled. */
+  /** Marks everything not taken abandoned at once (the scan is over or failed); resolves once it has all settled. */
   async abandon(): Promise<void> {
     this.keepOnly(new Set());
     await Promise.allSettled([...this.#started.values()].map((work) => work.outcome));

@@ -221,12 +221,12 @@ export async function scan(request: ScanRequest): Promise<ScanResult> {
       ...(locked ? { lockfile: locked.lockfile } : {}),
     };
   } finally {
-    // Early work the tree did not take is abandoned, and the threads stop (ending any of it still running).
-    early?.keepOnly(new Set());
+    // Early work the tree did not take is abandoned at once, and the threads stop (ending any still running).
+    const abandoned = early?.abandon();
     opened?.run.warmup.stop();
     opened?.restore?.();
     await opened?.pool?.close();
-    await early?.abandon();
+    await abandoned;
   }
 }
 
