@@ -33,6 +33,14 @@ function recipeCache(block: string): { scans?: string; saved?: string } {
   };
 }
 
+/**
+ * The step that names what the folder holds, for the recipe's save step (GitHub's: a cache there cannot be
+ * overwritten, so it saves a new one only when this name changes; GitLab overwrites its one cache per branch).
+ */
+function recipeCacheName(block: string): string | undefined {
+  return /^\s*run:\s*(.*\$GITHUB_OUTPUT.*)$/m.exec(block)?.[1];
+}
+
 /** A pull request on the fixture monorepo: main holds the locked project, the change adds one dependency. */
 async function pullRequest(home: { cache: string }): Promise<string> {
   const dir = await lockedMonorepo(registry, home.cache);
@@ -82,6 +90,16 @@ describe.each([
           .catch((error: { code?: number }) => error.code ?? 1);
         codes.push(code);
       }
+      let cacheName: string | undefined;
+      if (nameStep) {
+        const output = join(dir, '.github-output');
+        writeFileSync(output, '');
+        await promisify(execFile)('bash', ['-e', '-c', nameStep], {
+          cwd: dir,
+          env: { ...env, GITHUB_OUTPUT: output },
+        });
+        cacheName = /^key=(.+)$/m.exec(readFileSync(output, 'utf8'))?.[1];
+      }
       const sarif = JSON.parse(readFileSync(join(dir, sarifFile), 'utf8'));
       return {
         codes,
@@ -89,8 +107,14 @@ describe.each([
           .map((result: { properties: { package: string } }) => result.properties.package)
           .sort(),
         comment: readFileSync(join(dir, 'ocellus.md'), 'utf8'),
+        cacheName,
       };
     };
+    const nameStep = recipeCacheName(block);
+    // The pipeline of main, before the pull request: its cache is the one the pull request starts from.
+    git(dir, 'checkout', '-q', 'main');
+    const onMain = await pipeline(home.cache);
+    git(dir, 'checkout', '-q', 'feature');
     const first = await pipeline(home.cache);
     expect(first.codes).toEqual([0, 1]);
     expect(first.flagged).toEqual(expect.arrayContaining(['data-collector', 'git-shortcuts']));
@@ -102,7 +126,16 @@ describe.each([
     // The next pipeline on a fresh runner: npm's cache empty, the analysis cache restored.
     const freshNpmCache = join(mkdtempSync(join(tmpdir(), 'ocellus-runner-')), 'npm');
     const second = await pipeline(freshNpmCache);
+    // The same results, and (GitHub) the same name for the folder: nothing new was analysed, no new cache saved.
     expect(second).toEqual(first);
+    if (nameStep) {
+      expect(first.cacheName).toMatch(/^ocellus-[0-9a-f]{32}$/);
+      // The pull request analysed a package main had not: its folder is saved under a name of its own.
+      expect(onMain.cacheName).toMatch(/^ocellus-[0-9a-f]{32}$/);
+      expect(first.cacheName).not.toBe(onMain.cacheName);
+    } else {
+      expect(heading).toContain('GitLab');
+    }
     // No tarball was downloaded: npm's cache never received one.
     expect(existsSync(join(freshNpmCache, '_cacache', 'content-v2'))).toBe(false);
   });
