@@ -55,7 +55,10 @@ There is no honest reason for a dependency to do this; remove the package.`,
       const writesDownload = file.calls.some(
         (call) => /^fs\.write/.test(call.callee) && argOrigins(call).has('network'),
       );
-      const requiresDynamic = file.imports.some((use) => use.module === '?');
+      // Computed: an unknown name, or a path built from the file's folder (`path.join(__dirname, 'stage2.js')`).
+      const computedPath = (use: (typeof file.imports)[number]) =>
+        use.module === '?' || (use.computed && /^\.{1,2}\//.test(use.module));
+      const requiresDynamic = file.imports.some(computedPath);
       if (
         writesDownload &&
         requiresDynamic &&
@@ -63,7 +66,7 @@ There is no honest reason for a dependency to do this; remove the package.`,
         !isBundle(file) &&
         !downloadsOnlyFromOwnSources(ctx, file)
       ) {
-        const use = file.imports.find((candidate) => candidate.module === '?');
+        const use = file.imports.find(computedPath);
         if (use) {
           findings.push({
             severity: 'medium',

