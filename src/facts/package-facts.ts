@@ -3,7 +3,7 @@ import type { Capability, DeclaredTool, PackageContents } from '../model.js';
 import { binaryKind, imageTrailer } from './binary.js';
 import type { Folded } from './fold.js';
 import { exportsConstant, jsFileFacts, type ModuleConstants } from './js-facts.js';
-import type { CallFact, FactOptions, JsFileFacts, OtherFileFacts } from './model.js';
+import type { CallFact, FactOptions, JsFileFacts, OtherFileFacts, ValueFact } from './model.js';
 import { isDecoder, isDns, isDynamicCode, isExec, isFileRead, isFileWrite, isNetwork } from './names.js';
 
 export interface CodeFacts {
@@ -118,7 +118,7 @@ export function codeFacts(
     const facts = js[done];
     if (facts) {
       done++;
-      pending.push(...requiredFiles(facts, contents));
+      pending.push(...requiredFiles(facts, contents), ...startedFiles(facts, contents));
       continue;
     }
     const path = pending.pop() as string;
@@ -131,7 +131,7 @@ export function codeFacts(
 
 /** A file Node would run as JavaScript when asked to load it: not JSON data, a native addon or a binary. */
 function loadsAsCode(path: string, bytes: Uint8Array): boolean {
-  return !/\.(?:json|node)$/i.test(path) && binaryKind(bytes) === undefined;
+  return !/\.(?:json|node)$/i.test(path) && !DECLARATION.test(path) && binaryKind(bytes) === undefined;
 }
 
 /**
@@ -150,9 +150,71 @@ function requiredFiles(facts: JsFileFacts, contents: PackageContents): string[] 
   return found;
 }
 
+/** Calls that start Node on a file: a child process, a worker thread. */
+const STARTS_NODE = new Set(['child_process.fork', 'worker_threads.Worker']);
+const SPAWNS = new Set([
+  'child_process.spawn',
+  'child_process.spawnSync',
+  'child_process.execFile',
+  'child_process.execFileSync',
+]);
+const SHELLS_OUT = new Set(['child_process.exec', 'child_process.execSync']);
+/** Runs of path characters (one class, so matching is linear); `…` stands for what was not constant. */
+const PATH_RUN = /[\w@./…-]{1,300}/g;
+const HAS_EXTENSION = /\.[A-Za-z0-9]{1,10}$/;
+/** The file a shell command has node run: `node [flags] <file>`. */
+const NODE_COMMAND =
+  /^\s*(?:node|nodejs)\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)([\w@./…-]{1,200})\1(?=$|[\s;&|)])/;
+
 /**
- * Files the package itself has Node run: its `main`, its `bin` targets whose shebang names node, and the files
- * its install scripts hand to `node` (`node lib/setup.cfg`).
+ * Package files a file has Node start as a program: `fork(path.join(__dirname, 'w.dat'))`, `new Worker(…)`,
+ * `spawn(process.execPath, ['lib/w.dat', …])`, `execSync('node ' + __dirname + '/w.dat')`. The path is
+ * rarely a constant (it is built from `__dirname`, or run from the user's folder), so the file names written
+ * where the program goes are matched against the package's files by their end.
+ */
+function startedFiles(facts: JsFileFacts, contents: PackageContents): string[] {
+  const named: string[] = [];
+  const namesIn = (value: ValueFact | undefined) => {
+    for (const text of [value?.value, value?.pattern, value?.text])
+      for (const match of text?.slice(0, 2_000).matchAll(PATH_RUN) ?? [])
+        if (HAS_EXTENSION.test(match[0])) named.push(match[0]);
+  };
+  for (const call of facts.calls) {
+    const [first, second] = call.args;
+    if (!first) continue;
+    if (STARTS_NODE.has(call.callee)) namesIn(first);
+    else if (SPAWNS.has(call.callee) && isNodeProgram(first))
+      // The program is the first argument that is not a flag; what follows is the program's own arguments.
+      namesIn(second?.elements?.find((element) => !(element.value ?? element.text).startsWith('-')));
+    else if (SHELLS_OUT.has(call.callee)) {
+      const script = NODE_COMMAND.exec(first.value ?? first.pattern ?? '')?.[2];
+      if (script) named.push(script);
+    }
+  }
+  if (named.length === 0) return [];
+  const found: string[] = [];
+  for (const name of new Set(named)) {
+    const tail = posix.normalize(name.replace(/^(?:…\/)+/, '')).replace(/^(?:\.{1,2}\/)+|^\/+/, '');
+    if (!tail || tail.startsWith('..') || tail.includes('…')) continue;
+    for (const path of contents.files.keys())
+      if (path === tail || path.endsWith(`/${tail}`)) found.push(path);
+  }
+  return found;
+}
+
+function isNodeProgram(value: ValueFact): boolean {
+  return (
+    value.value === 'node' ||
+    value.value === 'nodejs' ||
+    value.refs.includes('process.execPath') ||
+    /^process\.(?:execPath|argv\[0\])$/.test(value.text)
+  );
+}
+
+/**
+ * Files the package itself has Node run: its `main`, its `bin` targets whose shebang names node, the targets
+ * of its root export (what `require('<package>')` loads) and the files its install scripts hand to `node`
+ * (`node lib/setup.cfg`).
  */
 function runByPackage(contents: PackageContents, decoder: { decode(bytes: Uint8Array): string }): string[] {
   const bytes = contents.files.get('package.json')?.bytes;
@@ -173,6 +235,17 @@ function runByPackage(contents: PackageContents, decoder: { decode(bytes: Uint8A
       : manifest.bin && typeof manifest.bin === 'object'
         ? Object.values(manifest.bin).filter((target): target is string => typeof target === 'string')
         : [];
+  // `exports` of `.` (a string, or conditions: `require`, `node`, `default`…); subpaths such as `./styles.css`
+  // are assets for bundlers.
+  const exported = manifest.exports;
+  const root =
+    typeof exported === 'string' || Array.isArray(exported)
+      ? exported
+      : exported && typeof exported === 'object'
+        ? ((exported as Record<string, unknown>)['.'] ??
+          (Object.keys(exported).some((key) => key.startsWith('.')) ? undefined : exported))
+        : undefined;
+  collectStrings(root, named, 0);
   for (const target of bins) {
     const head = contents.files.get(packageRelative(target))?.bytes?.subarray(0, 64);
     if (head && NODE_SHEBANG.test(Buffer.from(head).toString('latin1'))) named.push(target);
@@ -184,6 +257,14 @@ function runByPackage(contents: PackageContents, decoder: { decode(bytes: Uint8A
     for (const match of script.slice(0, 20_000).matchAll(NODE_RUNS_FILE)) if (match[2]) named.push(match[2]);
   }
   return named.map(packageRelative).filter((path) => contents.files.has(path));
+}
+
+/** Every target in a nested conditions object but the type declarations', bounded (a manifest is hostile input). */
+function collectStrings(value: unknown, out: string[], depth: number): void {
+  if (typeof value === 'string') out.push(value);
+  else if (value && typeof value === 'object' && depth < 8 && out.length < 1_000)
+    for (const [key, nested] of Object.entries(value))
+      if (key !== 'types' && key !== 'typings') collectStrings(nested, out, depth + 1);
 }
 
 function packageRelative(path: string): string {

@@ -86,6 +86,63 @@ describe('files Node runs as JavaScript whatever their name', () => {
       'cli/run.cfg',
     ],
     [
+      "the root export's require condition",
+      {
+        manifest: {
+          exports: {
+            '.': { import: './index.mjs', require: './lib/index.bin' },
+            './theme.css': './theme.css',
+          },
+        },
+        files: { 'index.mjs': 'export default 1;\n', 'lib/index.bin': STEALER, 'theme.css': 'a{color:red}' },
+      },
+      'lib/index.bin',
+    ],
+    [
+      "child_process.fork(path.join(__dirname, 'jobs', 'sync.dat'))",
+      {
+        files: {
+          'index.js':
+            "const path = require('path');\nrequire('child_process').fork(path.join(__dirname, 'jobs', 'sync.dat'));\n",
+          'jobs/sync.dat': STEALER,
+        },
+      },
+      'jobs/sync.dat',
+    ],
+    [
+      "new Worker(__dirname + '/pool/task.cfg')",
+      {
+        files: {
+          'index.js':
+            "const { Worker } = require('worker_threads');\nnew Worker(__dirname + '/pool/task.cfg');\n",
+          'pool/task.cfg': STEALER,
+        },
+      },
+      'pool/task.cfg',
+    ],
+    [
+      "spawn(process.execPath, ['--no-warnings', path.join(__dirname, 'daemon.log'), '--port', '9000'])",
+      {
+        files: {
+          'index.js':
+            "const path = require('path');\nrequire('child_process').spawn(process.execPath, ['--no-warnings', path.join(__dirname, 'daemon.log'), '--port', '9000'], { detached: true }).unref();\n",
+          'daemon.log': STEALER,
+        },
+      },
+      'daemon.log',
+    ],
+    [
+      "execSync('node ' + __dirname + '/setup.tmp')",
+      {
+        files: {
+          'lib/index.js': "require('child_process').execSync('node ' + __dirname + '/setup.tmp');\n",
+          'lib/setup.tmp': STEALER,
+        },
+        manifest: { main: 'lib/index.js' },
+      },
+      'lib/setup.tmp',
+    ],
+    [
       'a file an install script hands to node',
       {
         manifest: { scripts: { postinstall: 'node --no-warnings ./scripts/setup.cfg || true' } },
@@ -118,6 +175,46 @@ describe('files Node runs as JavaScript whatever their name', () => {
       },
     };
     expect(readAsCode(spec)).toEqual(['dist/index.cjs', 'dist/index.mjs']);
+  });
+
+  it("the files a started program is given, or a shell command's other files, are not read as code", () => {
+    const spec: PackageSpec = {
+      manifest: { exports: { '.': './index.js', './styles.css': './dist/styles.css' } },
+      files: {
+        'index.js': [
+          "const cp = require('child_process');",
+          "cp.execSync('node scripts/build.js && cp README.md dist/');",
+          "cp.spawn(process.execPath, [require.resolve('./cli.js'), 'render', 'docs/guide.md']);",
+          "cp.fork('./cli.js', ['--input', 'notes.txt']);",
+          '',
+        ].join('\n'),
+        'cli.js': 'module.exports = 1;\n',
+        'scripts/build.js': 'module.exports = 2;\n',
+        'README.md': '# Install\n\n```sh\ncurl -fsSL https://example.com/install.sh | sh\n```\n',
+        'docs/guide.md': 'Run `node cli.js render`.\n',
+        'notes.txt': 'export TOKEN=$NPM_TOKEN\n',
+        'dist/styles.css': 'a{color:red}',
+      },
+    };
+    expect(readAsCode(spec)).toEqual(['cli.js', 'index.js', 'scripts/build.js']);
+  });
+
+  it('type declarations an export names are not code (a types-only package uses nothing)', () => {
+    const spec: PackageSpec = {
+      manifest: {
+        types: 'index.d.ts',
+        exports: {
+          '.': { types: { import: './index.d.mts', default: './index.d.ts' }, default: './index.d.cts' },
+        },
+      },
+      files: {
+        'index.d.ts': "import { Agent } from 'http';\nexport declare function connect(agent: Agent): void;\n",
+        'index.d.mts': "export * from './index.js';\n",
+        'index.d.cts': "import { Agent } from 'https';\nexport declare const agent: Agent;\n",
+      },
+    };
+    expect(readAsCode(spec)).toEqual([]);
+    expect(findings(spec).ctx.code.js).toEqual([]);
   });
 
   it('a bin whose shebang names another interpreter is not read as JavaScript', () => {

@@ -162,6 +162,31 @@ describe('content built to hurt the scanner', () => {
   });
 });
 
+describe('programs started with hostile names', () => {
+  it.each([
+    ['an endless path', `${'a/'.repeat(100_000)}x.dat`],
+    ['endless dotted names', 'a.'.repeat(100_000)],
+    ['node and flags without end', `node ${'--a-b '.repeat(50_000)}`],
+  ])('fork, spawn and execSync of %s finish, every check with them', (_label, text) => {
+    const failures: string[] = [];
+    const name = JSON.stringify(text);
+    runChecks(
+      contextOf({
+        files: {
+          'index.js': [
+            "const cp = require('child_process');",
+            `cp.fork(${name}); cp.spawn('node', [${name}]); cp.execSync('node ' + ${name});`,
+            `new (require('worker_threads').Worker)(__dirname + ${name});`,
+          ].join('\n'),
+        },
+      }),
+      CHECKS,
+      failures,
+    );
+    expect(failures).toEqual([]);
+  });
+});
+
 describe('dependency graphs built to hurt the scanner', () => {
   it('a circular graph terminates, and each package keeps its shortest paths', () => {
     const aChildren: GraphNode<string>[] = [];
