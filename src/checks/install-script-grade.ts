@@ -39,6 +39,8 @@ export interface ScriptGrade {
   signals: ScriptSignal[];
   /** Files of the package the script runs (`node install.js` → `install.js`). */
   referencedFiles: string[];
+  /** Those handed to a shell (`sh scripts/setup.cfg`): shell scripts, whatever their extension. */
+  shellFiles: string[];
   native: boolean;
 }
 
@@ -106,6 +108,9 @@ const BENIGN_TOOLS =
   /^(?:husky(?:\s+install)?|patch-package|opencollective(?:-postinstall)?|echo\b[^|&;`$]{0,200}|ngcc\b[^|&;]{0,200}|is-ci\b[^|&;]{0,200}|only-allow\s+[a-z]{0,10}|npm\s+run\s+[\w:-]{1,60}|yarn\s+run\s+[\w:-]{1,60}|node-gyp\s+[a-z]{0,20}|tsc\b[^|&;]{0,200})$/;
 const SCRIPT_FILE =
   /\b(?:node|nodejs|bun|sh|bash|zsh|python[0-9.]*|pwsh|powershell)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)(\.{0,2}\/?[\w@./-]{1,200}\.(?:js|cjs|mjs|ts|sh|bash|py|ps1|bat|cmd))\1/g;
+/** `sh scripts/setup.cfg`: a shell runs the file it is given, whatever its extension (not `sh -c '…'`). */
+const SHELL_RUNS_FILE =
+  /\b(?:sh|bash|zsh|dash|ksh)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)((?:\.{1,2}\/)?[\w@.][\w@.-]{0,99}(?:\/[\w@.-]{1,100}){0,10})\1(?=$|[\s;&|)])/g;
 /** `node scripts/postinstall`: Node adds the `.js` itself (protobufjs). A path, so never a bare command word. */
 const NODE_SCRIPT_NO_EXTENSION =
   /\b(?:node|nodejs)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)(\.\/[\w@-]{1,100}|(?:\.{1,2}\/)?(?:[\w@-][\w@.-]{0,99}\/){1,10}[\w@-]{1,100})\1(?=$|[\s;&|)])/g;
@@ -188,10 +193,13 @@ export function gradeInstallScript(script: string): ScriptGrade {
     add('medium', 'background', 'starts a detached or hidden background process');
 
   const referencedFiles: string[] = [];
-  for (const pattern of [SCRIPT_FILE, NODE_SCRIPT_NO_EXTENSION]) {
+  const shellFiles: string[] = [];
+  for (const pattern of [SCRIPT_FILE, NODE_SCRIPT_NO_EXTENSION, SHELL_RUNS_FILE]) {
     for (const match of script.matchAll(pattern)) {
-      const file = match[2];
-      if (file) referencedFiles.push(file.replace(/^\.\//, ''));
+      const file = match[2]?.replace(/^\.\//, '');
+      if (!file) continue;
+      if (!referencedFiles.includes(file)) referencedFiles.push(file);
+      if (pattern === SHELL_RUNS_FILE) shellFiles.push(file);
     }
   }
 
@@ -206,7 +214,10 @@ export function gradeInstallScript(script: string): ScriptGrade {
       // `|| exit 0`, `|| true`: nothing to say
     } else if (BENIGN_TOOLS.test(segment)) {
       add('low', 'benign-tool', 'runs a common development tool');
-    } else if (/\.(?:sh|bash|ps1|bat|cmd)\b/.test(segment)) {
+    } else if (
+      /\.(?:sh|bash|ps1|bat|cmd)\b/.test(segment) ||
+      new RegExp(SHELL_RUNS_FILE.source).test(segment)
+    ) {
       add('medium', 'shell-script', 'runs a shell script shipped in the package');
     } else if (
       referencedFiles.length > 0 &&
@@ -224,5 +235,5 @@ export function gradeInstallScript(script: string): ScriptGrade {
   // "runs a command" says nothing once a stronger reason explains the script.
   const explained = signals.filter((signal) => signal.id !== 'other' || severity === 'medium');
   explained.sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
-  return { severity, signals: explained, referencedFiles, native };
+  return { severity, signals: explained, referencedFiles, shellFiles, native };
 }

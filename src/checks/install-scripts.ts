@@ -50,7 +50,7 @@ function gradeHook(ctx: CheckContext, hook: string, script: string): FindingDraf
   let viaFile: string | undefined;
   // A shell script shipped in the package is as much the install script as the command that starts it.
   for (const file of grade.referencedFiles) {
-    if (!SHELL_FILE.test(file)) continue;
+    if (!SHELL_FILE.test(file) && !grade.shellFiles.includes(file)) continue;
     const text = ctx.readText(file);
     if (text === undefined) continue;
     const fileGrade = gradeInstallScript(text);
@@ -147,6 +147,7 @@ function mergeGrades(a: ScriptGrade, b: ScriptGrade): ScriptGrade {
     severity,
     signals,
     referencedFiles: [...a.referencedFiles, ...b.referencedFiles],
+    shellFiles: [...a.shellFiles, ...b.shellFiles],
     native: a.native || b.native,
   };
 }

