@@ -108,6 +108,9 @@ const BENIGN_TOOLS =
   /^(?:husky(?:\s+install)?|patch-package|opencollective(?:-postinstall)?|echo\b[^|&;`$]{0,200}|ngcc\b[^|&;]{0,200}|is-ci\b[^|&;]{0,200}|only-allow\s+[a-z]{0,10}|npm\s+run\s+[\w:-]{1,60}|yarn\s+run\s+[\w:-]{1,60}|node-gyp\s+[a-z]{0,20}|tsc\b[^|&;]{0,200})$/;
 const SCRIPT_FILE =
   /\b(?:node|nodejs|bun|sh|bash|zsh|python[0-9.]*|pwsh|powershell)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)(\.{0,2}\/?[\w@./-]{1,200}\.(?:js|cjs|mjs|ts|sh|bash|py|ps1|bat|cmd))\1/g;
+/** `node lib/setup.dat`: Node runs the file it is given as JavaScript, whatever its extension. */
+const NODE_RUNS_FILE =
+  /\b(?:node|nodejs)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)((?:\.{1,2}\/)?[\w@][\w@.-]{0,99}(?:\/[\w@.-]{1,100}){0,10}\.[A-Za-z0-9]{1,10})\1(?=$|[\s;&|)])/g;
 /** `sh scripts/setup.cfg`: a shell runs the file it is given, whatever its extension (not `sh -c '…'`). */
 const SHELL_RUNS_FILE =
   /\b(?:sh|bash|zsh|dash|ksh)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)((?:\.{1,2}\/)?[\w@.][\w@.-]{0,99}(?:\/[\w@.-]{1,100}){0,10})\1(?=$|[\s;&|)])/g;
@@ -194,7 +197,7 @@ export function gradeInstallScript(script: string): ScriptGrade {
 
   const referencedFiles: string[] = [];
   const shellFiles: string[] = [];
-  for (const pattern of [SCRIPT_FILE, NODE_SCRIPT_NO_EXTENSION, SHELL_RUNS_FILE]) {
+  for (const pattern of [SCRIPT_FILE, NODE_SCRIPT_NO_EXTENSION, NODE_RUNS_FILE, SHELL_RUNS_FILE]) {
     for (const match of script.matchAll(pattern)) {
       const file = match[2]?.replace(/^\.\//, '');
       if (!file) continue;
@@ -222,7 +225,8 @@ export function gradeInstallScript(script: string): ScriptGrade {
     } else if (
       referencedFiles.length > 0 &&
       (new RegExp(SCRIPT_FILE.source).test(segment) ||
-        new RegExp(NODE_SCRIPT_NO_EXTENSION.source).test(segment))
+        new RegExp(NODE_SCRIPT_NO_EXTENSION.source).test(segment) ||
+        new RegExp(NODE_RUNS_FILE.source).test(segment))
     ) {
       add('low', 'package-script', `runs ${referencedFiles.join(', ')} from the package`);
     } else if (!hasInline) {

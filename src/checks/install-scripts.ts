@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { endpointsIn } from '../facts/endpoints.js';
+import { expandedScript, type HookScript, installHooks } from '../facts/install-hooks.js';
 import { locateKey, scriptsOf } from '../facts/manifest.js';
 import type { JsFileFacts, Origin } from '../facts/model.js';
 import { atLeast } from '../severity.js';
@@ -8,7 +9,7 @@ import { argOrigins, at, networkCallsIn, where } from './code-helpers.js';
 import { gradeInstallScript, type ScriptGrade } from './install-script-grade.js';
 
 /** The hooks npm runs when a registry package is installed. */
-export const INSTALL_HOOKS = ['preinstall', 'install', 'postinstall'] as const;
+export { INSTALL_HOOKS } from '../facts/install-hooks.js';
 
 const SHELL_FILE = /\.(?:sh|bash|ps1|bat|cmd)$/;
 
@@ -28,26 +29,25 @@ network at install time, the shape of dependency-confusion probes, is high, or c
 the risk itself. A reviewed finding is accepted for now by scanning with a higher --fail-on; per-package allowlist entries with a reason come with the policy file.`,
   defaultSeverity: 'high',
   run(ctx) {
+    // A hook that says `npm run setup` is judged by what `setup` does.
     const scripts = scriptsOf(ctx.manifest);
+    const hooks = installHooks(scripts);
     const findings: FindingDraft[] = [];
-    for (const hook of INSTALL_HOOKS) {
-      const script = scripts[hook];
-      if (script === undefined || script.trim() === '') continue;
-      findings.push(gradeHook(ctx, hook, script));
-    }
-    for (const hook of INSTALL_HOOKS) {
-      const script = scripts[hook];
-      if (script?.trim()) findings.push(...installTimeLeaks(ctx, hook, script));
-    }
+    for (const hook of hooks) findings.push(gradeHook(ctx, hook));
+    for (const hook of hooks) findings.push(...installTimeLeaks(ctx, hook.hook, expandedScript(hook)));
     const implicit = implicitNodeGyp(ctx, scripts);
     if (implicit) findings.push(implicit);
     return findings;
   },
 });
 
-function gradeHook(ctx: CheckContext, hook: string, script: string): FindingDraft {
-  let grade = gradeInstallScript(script);
+function gradeHook(ctx: CheckContext, hookScript: HookScript): FindingDraft {
+  const { hook, script } = hookScript;
+  let grade = gradeInstallScript(expandedScript(hookScript));
   let viaFile: string | undefined;
+  // `npm run setup` alone reads as a development tool: what the started scripts do is what runs.
+  if (hookScript.runs.length > 0 && grade.severity !== gradeInstallScript(script).severity)
+    viaFile = hookScript.runs.map((run) => `npm run ${run.name}`).join(', ');
   // A shell script shipped in the package is as much the install script as the command that starts it.
   for (const file of grade.referencedFiles) {
     if (!SHELL_FILE.test(file) && !grade.shellFiles.includes(file)) continue;

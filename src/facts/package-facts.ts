@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Capability, DeclaredTool, PackageContents } from '../model.js';
 import { binaryKind, imageTrailer } from './binary.js';
 import type { Folded } from './fold.js';
+import { expandedScript, installHooks } from './install-hooks.js';
 import { exportsConstant, jsFileFacts, type ModuleConstants } from './js-facts.js';
 import type { CallFact, FactOptions, JsFileFacts, OtherFileFacts, ValueFact } from './model.js';
 import { isDecoder, isDns, isDynamicCode, isExec, isFileRead, isFileWrite, isNetwork } from './names.js';
@@ -256,11 +257,15 @@ function runByPackage(contents: PackageContents, decoder: { decode(bytes: Uint8A
     const head = contents.files.get(packageRelative(target))?.bytes?.subarray(0, 64);
     if (head && NODE_SHEBANG.test(Buffer.from(head).toString('latin1'))) named.push(target);
   }
-  const scripts = manifest.scripts && typeof manifest.scripts === 'object' ? manifest.scripts : {};
-  for (const hook of INSTALL_HOOKS) {
-    const script = (scripts as Record<string, unknown>)[hook];
-    if (typeof script !== 'string') continue;
-    for (const match of script.slice(0, 20_000).matchAll(NODE_RUNS_FILE)) if (match[2]) named.push(match[2]);
+  const scripts: Record<string, string> = {};
+  if (manifest.scripts && typeof manifest.scripts === 'object')
+    for (const [name, text] of Object.entries(manifest.scripts))
+      if (typeof text === 'string') scripts[name] = text;
+  for (const hook of installHooks(scripts)) {
+    const text = expandedScript(hook).slice(0, 40_000);
+    for (const match of text.matchAll(NODE_RUNS_FILE)) if (match[2]) named.push(match[2]);
+    // `node -e "require('./lib/boot.dat')"`: inline code loading a file of the package, from its root.
+    for (const match of text.matchAll(INLINE_REQUIRE)) if (match[1]) named.push(match[1]);
   }
   return named.map(packageRelative).filter((path) => contents.files.has(path));
 }
@@ -279,7 +284,7 @@ function packageRelative(path: string): string {
 
 const NODE_SHEBANG = /^#!.*\bnode\b/;
 
-const INSTALL_HOOKS = ['preinstall', 'install', 'postinstall', 'prepare'];
+const INLINE_REQUIRE = /\brequire\(\s*\\?["'`](\.{1,2}\/[\w@./-]{1,200})\\?["'`]\s*\)/g;
 /** `node [flags] <file>` in a script; bounded repetitions (a script is hostile input). */
 const NODE_RUNS_FILE =
   /\b(?:node|nodejs)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)([\w@./\\-]{1,200})\1(?=$|[\s;&|)])/g;

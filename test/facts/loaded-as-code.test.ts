@@ -154,6 +154,22 @@ describe('files Node runs as JavaScript whatever their name', () => {
       'data.bin',
     ],
     [
+      'inline install code loading a file of the package: node -e "require(\'./lib/boot.dat\')"',
+      {
+        manifest: { scripts: { postinstall: 'node -e "require(\'./lib/boot.dat\')"' } },
+        files: { 'index.js': 'module.exports = 1;\n', 'lib/boot.dat': STEALER },
+      },
+      'lib/boot.dat',
+    ],
+    [
+      'a file a script started by the hook hands to node (postinstall: yarn setup)',
+      {
+        manifest: { scripts: { postinstall: 'yarn setup', setup: 'node lib/setup.dat' } },
+        files: { 'index.js': 'module.exports = 1;\n', 'lib/setup.dat': STEALER },
+      },
+      'lib/setup.dat',
+    ],
+    [
       'a file an install script hands to node',
       {
         manifest: { scripts: { postinstall: 'node --no-warnings ./scripts/setup.cfg || true' } },

@@ -145,6 +145,8 @@ describe('content built to hurt the scanner', () => {
     ['node commands with flags and no end', 'node --a-b -c '.repeat(15_000)],
     ['node followed by one endless path', `node ${'a/'.repeat(100_000)}`],
     ['sh commands with flags and no end', 'sh -x -e '.repeat(10_000)],
+    ['npm run chains without end', 'npm run --if-present=x '.repeat(5_000)],
+    ['yarn with flags and no script', 'yarn --a=b --c '.repeat(10_000)],
     ['sh followed by one endless path', `sh ./${'a.'.repeat(100_000)}`],
   ])('every check over strings of %s finishes (no pattern backtracks)', (_label, text) => {
     const failures: string[] = [];
