@@ -1,3 +1,4 @@
+import { NODE_RUNS_FILE, NODE_SCRIPT_NO_EXTENSION } from '../facts/install-hooks.js';
 import type { Severity } from '../severity.js';
 import { atLeast, severityRank } from '../severity.js';
 
@@ -108,16 +109,9 @@ const BENIGN_TOOLS =
   /^(?:husky(?:\s+install)?|patch-package|opencollective(?:-postinstall)?|echo\b[^|&;`$]{0,200}|ngcc\b[^|&;]{0,200}|is-ci\b[^|&;]{0,200}|only-allow\s+[a-z]{0,10}|npm\s+run\s+[\w:-]{1,60}|yarn\s+run\s+[\w:-]{1,60}|node-gyp\s+[a-z]{0,20}|tsc\b[^|&;]{0,200})$/;
 const SCRIPT_FILE =
   /\b(?:node|nodejs|bun|sh|bash|zsh|python[0-9.]*|pwsh|powershell)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)(\.{0,2}\/?[\w@./-]{1,200}\.(?:js|cjs|mjs|ts|sh|bash|py|ps1|bat|cmd))\1/g;
-/** `node lib/setup.dat`: Node runs the file it is given as JavaScript, whatever its extension. */
-const NODE_RUNS_FILE =
-  /\b(?:node|nodejs)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)((?:\.{1,2}\/)?[\w@][\w@.-]{0,99}(?:\/[\w@.-]{1,100}){0,10}\.[A-Za-z0-9]{1,10})\1(?=$|[\s;&|)])/g;
 /** `sh scripts/setup.cfg`: a shell runs the file it is given, whatever its extension (not `sh -c '…'`). */
 const SHELL_RUNS_FILE =
   /\b(?:sh|bash|zsh|dash|ksh)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)((?:\.{1,2}\/)?[\w@.][\w@.-]{0,99}(?:\/[\w@.-]{1,100}){0,10})\1(?=$|[\s;&|)])/g;
-/** `node scripts/postinstall`: Node adds the `.js` itself (protobufjs). A path, so never a bare command word. */
-const NODE_SCRIPT_NO_EXTENSION =
-  /\b(?:node|nodejs)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)(\.\/[\w@-]{1,100}|(?:\.{1,2}\/)?(?:[\w@-][\w@.-]{0,99}\/){1,10}[\w@-]{1,100})\1(?=$|[\s;&|)])/g;
-
 /**
  * Undoes the cheap shell tricks that split a command name: empty quotes (`c""url`), backslashes before
  * letters (`cu\rl`), PowerShell backticks (`I`nv`oke`), and `${IFS}` for spaces.

@@ -1,8 +1,7 @@
 import type { Capability, PackageContents } from '../model.js';
+import { INSTALL_HOOKS } from './install-hooks.js';
 import type { PackageManifest } from './manifest.js';
 import { scriptsOf } from './manifest.js';
-
-const INSTALL_HOOKS = ['preinstall', 'install', 'postinstall'];
 
 /**
  * What a package can do, from what it ships. This covers what the manifest and file list show

@@ -53,3 +53,18 @@ export function installHooks(scripts: Readonly<Record<string, string>>): HookScr
 export function expandedScript(hook: HookScript): string {
   return [hook.script, ...hook.runs.map((run) => run.script)].join(' ; ');
 }
+
+/** `node lib/setup.dat`: Node runs the file it is given as JavaScript, whatever its extension. */
+export const NODE_RUNS_FILE =
+  /\b(?:node|nodejs)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)((?:\.{1,2}\/)?[\w@][\w@.-]{0,99}(?:\/[\w@.-]{1,100}){0,10}\.[A-Za-z0-9]{1,10})\1(?=$|[\s;&|)])/g;
+/** `node scripts/postinstall`: Node adds the `.js` itself (protobufjs). A path, so never a bare command word. */
+export const NODE_SCRIPT_NO_EXTENSION =
+  /\b(?:node|nodejs)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)(\.\/[\w@-]{1,100}|(?:\.{1,2}\/)?(?:[\w@-][\w@.-]{0,99}\/){1,10}[\w@-]{1,100})\1(?=$|[\s;&|)])/g;
+
+/** The files a script hands to `node` (as written: `./lib/setup.dat`, `scripts/postinstall`). */
+export function nodeRunFiles(script: string): string[] {
+  const text = script.slice(0, 40_000);
+  return [NODE_RUNS_FILE, NODE_SCRIPT_NO_EXTENSION].flatMap((pattern) =>
+    [...text.matchAll(pattern)].map((match) => match[2] ?? '').filter(Boolean),
+  );
+}

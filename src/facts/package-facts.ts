@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { Capability, DeclaredTool, PackageContents } from '../model.js';
 import { binaryKind, imageTrailer } from './binary.js';
 import type { Folded } from './fold.js';
-import { expandedScript, installHooks } from './install-hooks.js';
+import { expandedScript, installHooks, nodeRunFiles } from './install-hooks.js';
 import { exportsConstant, jsFileFacts, type ModuleConstants } from './js-facts.js';
 import type { CallFact, FactOptions, JsFileFacts, OtherFileFacts, ValueFact } from './model.js';
 import { isDecoder, isDns, isDynamicCode, isExec, isFileRead, isFileWrite, isNetwork } from './names.js';
@@ -263,7 +263,7 @@ function runByPackage(contents: PackageContents, decoder: { decode(bytes: Uint8A
       if (typeof text === 'string') scripts[name] = text;
   for (const hook of installHooks(scripts)) {
     const text = expandedScript(hook).slice(0, 40_000);
-    for (const match of text.matchAll(NODE_RUNS_FILE)) if (match[2]) named.push(match[2]);
+    named.push(...nodeRunFiles(text));
     // `node -e "require('./lib/boot.dat')"`: inline code loading a file of the package, from its root.
     for (const match of text.matchAll(INLINE_REQUIRE)) if (match[1]) named.push(match[1]);
   }
@@ -285,10 +285,6 @@ function packageRelative(path: string): string {
 const NODE_SHEBANG = /^#!.*\bnode\b/;
 
 const INLINE_REQUIRE = /\brequire\(\s*\\?["'`](\.{1,2}\/[\w@./-]{1,200})\\?["'`]\s*\)/g;
-/** `node [flags] <file>` in a script; bounded repetitions (a script is hostile input). */
-const NODE_RUNS_FILE =
-  /\b(?:node|nodejs)(?:\.exe)?\s+(?:-{1,2}[a-z-]{1,30}\s+){0,3}(["']?)([\w@./\\-]{1,200})\1(?=$|[\s;&|)])/g;
-
 const sameBytes = (a: Uint8Array | null | undefined, b: Uint8Array | null | undefined) =>
   a === b || (a != null && b != null && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b));
 
