@@ -151,6 +151,7 @@ function requiredFiles(facts: JsFileFacts, contents: PackageContents): string[] 
   return found;
 }
 
+const MAX_STARTED_NAMES = 64;
 /** Calls that start Node on a file: a child process, a worker thread. */
 const STARTS_NODE = new Set(['child_process.fork', 'worker_threads.Worker']);
 const SPAWNS = new Set([
@@ -200,7 +201,8 @@ function startedFiles(facts: JsFileFacts, contents: PackageContents): string[] {
   if (evaluatesFileText) for (const call of facts.calls) if (isFileRead(call.callee)) namesIn(call.args[0]);
   if (named.length === 0) return [];
   const found: string[] = [];
-  for (const name of new Set(named)) {
+  // Each name is matched against every file: a bounded number of them (a hostile file could write thousands).
+  for (const name of [...new Set(named)].slice(0, MAX_STARTED_NAMES)) {
     const tail = posix.normalize(name.replace(/^(?:…\/)+/, '')).replace(/^(?:\.{1,2}\/)+|^\/+/, '');
     if (!tail || tail.startsWith('..') || tail.includes('…')) continue;
     for (const path of contents.files.keys())
