@@ -1449,7 +1449,6 @@ function withOrigin(set: Set<Origin> | undefined, origin: Origin): Set<Origin> {
   return out;
 }
 
-/** `x['ev' + 'al']`, `x[k]`: a member reached through a computed key that is not a plain literal. */
 /** Whether `parent` hands `child`'s value on (an argument, a property's value, a spread, an assignment…). */
 function passesValueOn(parent: EsNode, child: EsNode): boolean {
   switch (parent.type) {
@@ -1472,6 +1471,7 @@ function passesValueOn(parent: EsNode, child: EsNode): boolean {
   }
 }
 
+/** `x['ev' + 'al']`, `x[k]`: a member reached through a computed key that is not a plain literal. */
 function isComputedAccess(node: EsNode): boolean {
   let current: EsNode | undefined = node;
   for (let depth = 0; current && depth < 20; depth++) {

@@ -4,6 +4,7 @@ import { binaryKind, imageTrailer } from './binary.js';
 import type { Folded } from './fold.js';
 import { expandedScript, installHooks, nodeRunFiles } from './install-hooks.js';
 import { exportsConstant, jsFileFacts, type ModuleConstants } from './js-facts.js';
+import { scriptsOf } from './manifest.js';
 import type { CallFact, FactOptions, JsFileFacts, OtherFileFacts, ValueFact } from './model.js';
 import { isDecoder, isDns, isDynamicCode, isExec, isFileRead, isFileWrite, isNetwork } from './names.js';
 
@@ -74,7 +75,8 @@ export function codeFacts(
   const inputs = new Map<string, FileProbe[]>();
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const modulesFor = packageModuleConstants(contents, decoder);
-  const readTypeScript = typeScriptIsRun(contents, decoder);
+  const manifest = manifestObject(contents, decoder);
+  const readTypeScript = typeScriptIsRun(contents, manifest);
   const reusable = reuse ? reusableFacts(contents, reuse) : () => undefined;
   const read = new Set<string>();
   const readCode = (path: string, bytes: Uint8Array) => {
@@ -114,7 +116,7 @@ export function codeFacts(
   // Node runs a file it is told to load as JavaScript whatever its name: CommonJS reads an unknown extension as
   // `.js` (`require('./lib/palette.dat')`), and `node lib/setup.cfg` or a manifest's `main` run the file named.
   // Such files are read as code too, and what they load in turn: else a payload renamed `.dat` passed unread.
-  const pending = [...runByPackage(contents, decoder)];
+  const pending = [...runByPackage(contents, manifest)];
   for (let done = 0; done < js.length || pending.length > 0; ) {
     const facts = js[done];
     if (facts) {
@@ -225,16 +227,8 @@ function isNodeProgram(value: ValueFact): boolean {
  * of its root export (what `require('<package>')` loads) and the files its install scripts hand to `node`
  * (`node lib/setup.cfg`).
  */
-function runByPackage(contents: PackageContents, decoder: { decode(bytes: Uint8Array): string }): string[] {
-  const bytes = contents.files.get('package.json')?.bytes;
-  let manifest: Record<string, unknown>;
-  try {
-    const parsed: unknown = bytes ? JSON.parse(decoder.decode(bytes)) : undefined;
-    if (!parsed || typeof parsed !== 'object') return [];
-    manifest = parsed as Record<string, unknown>;
-  } catch {
-    return [];
-  }
+function runByPackage(contents: PackageContents, manifest: Record<string, unknown> | undefined): string[] {
+  if (!manifest) return [];
   const named: string[] = [];
   if (typeof manifest.main === 'string') named.push(manifest.main);
   // A command runs with the interpreter its shebang names: a `#!/bin/sh` bin is a shell script, not code here.
@@ -259,11 +253,7 @@ function runByPackage(contents: PackageContents, decoder: { decode(bytes: Uint8A
     const head = contents.files.get(packageRelative(target))?.bytes?.subarray(0, 64);
     if (head && NODE_SHEBANG.test(Buffer.from(head).toString('latin1'))) named.push(target);
   }
-  const scripts: Record<string, string> = {};
-  if (manifest.scripts && typeof manifest.scripts === 'object')
-    for (const [name, text] of Object.entries(manifest.scripts))
-      if (typeof text === 'string') scripts[name] = text;
-  for (const hook of installHooks(scripts)) {
+  for (const hook of installHooks(scriptsOf(manifest))) {
     const text = expandedScript(hook).slice(0, 40_000);
     named.push(...nodeRunFiles(text));
     // `node -e "require('./lib/boot.dat')"`: inline code loading a file of the package, from its root.
@@ -322,24 +312,37 @@ const JAVASCRIPT = /\.(?:[cm]?js|jsx)$/i;
  */
 function typeScriptIsRun(
   contents: PackageContents,
-  decoder: { decode(bytes: Uint8Array): string },
+  manifest: Record<string, unknown> | undefined,
 ): (path: string) => boolean {
   const paths = [...contents.files.keys()];
   if (!paths.some((path) => JAVASCRIPT.test(path))) return () => true;
+  if (!manifest) return () => true; // an unreadable manifest gets the cautious reading
   const entries = new Set<string>();
-  const bytes = contents.files.get('package.json')?.bytes;
-  try {
-    const manifest: unknown = bytes ? JSON.parse(decoder.decode(bytes)) : {};
-    const collect = (value: unknown) => {
-      if (typeof value === 'string') entries.add(posix.normalize(value).replace(/^\.\//, ''));
-      else if (value && typeof value === 'object') for (const nested of Object.values(value)) collect(nested);
-    };
-    const fields = manifest as Record<string, unknown>;
-    collect([fields.main, fields.module, fields.bin, fields.exports, fields.browser]);
-  } catch {
-    return () => true; // an unreadable manifest gets the cautious reading
-  }
+  const collect = (value: unknown) => {
+    if (typeof value === 'string') entries.add(posix.normalize(value).replace(/^\.\//, ''));
+    else if (value && typeof value === 'object') for (const nested of Object.values(value)) collect(nested);
+  };
+  collect([manifest.main, manifest.module, manifest.bin, manifest.exports, manifest.browser]);
   return (path) => entries.has(path);
+}
+
+/**
+ * package.json read once for the facts: an empty object when the package has none, undefined when it cannot be
+ * read (its checks report that; the facts then read cautiously).
+ */
+function manifestObject(
+  contents: PackageContents,
+  decoder: { decode(bytes: Uint8Array): string },
+): Record<string, unknown> | undefined {
+  const bytes = contents.files.get('package.json')?.bytes;
+  if (!bytes) return {};
+  try {
+    const parsed: unknown = JSON.parse(decoder.decode(bytes));
+    if (parsed === null) return undefined;
+    return typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return undefined;
+  }
 }
 
 const RESOLVE_SUFFIXES = ['', '.js', '.cjs', '.json', '/index.js'];
